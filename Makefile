@@ -1,0 +1,34 @@
+# spendtop: `make demo` runs the dashboard on the embedded broker, `make test` runs every test.
+# Both install the missing system packages first (apt-get, through sudo when not root).
+
+SWIFT ?= swift
+PACKAGES := libncurses-dev librdkafka-dev tmux pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release test demo clean
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: build
+	$(SWIFT) test
+
+demo: release
+	.build/release/spendtop report --file Tests/Fixtures/cost_tracking.jsonl
+
+clean:
+	rm -rf .build

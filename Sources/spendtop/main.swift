@@ -1,0 +1,3 @@
+import SpendAggregation
+
+print("spendtop")
