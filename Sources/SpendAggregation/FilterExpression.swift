@@ -1,0 +1,177 @@
+/// A comparison operator of a filter term.
+enum FilterOperator: String, Sendable {
+    case equals = "="
+    case notEquals = "!="
+    case contains = "~"
+    case notContains = "!~"
+}
+
+/// The right-hand side of a filter term.
+enum FilterOperand: Hashable, Sendable {
+    /// The field is missing, written `-` or `""`.
+    case missing
+    /// A non-empty string value.
+    case text(String)
+    /// A value of `cached`.
+    case flag(Bool)
+
+    /// Reads a `cached` value, case-insensitively, or returns nil for any other word.
+    static func parseFlag(_ word: String) -> Bool? {
+        switch word.lowercased() {
+        case "true", "yes", "1": return true
+        case "false", "no", "0": return false
+        default: return nil
+        }
+    }
+}
+
+/// One `FIELD OP VALUE` term.
+struct FilterComparison: Hashable, Sendable {
+    let field: FilterField
+    let `operator`: FilterOperator
+    let operand: FilterOperand
+    /// The lowercased text of a `~` or `!~` operand, computed once at parse time.
+    let foldedText: String?
+
+    init(field: FilterField, operator: FilterOperator, operand: FilterOperand) {
+        self.field = field
+        self.operator = `operator`
+        self.operand = operand
+        if case .text(let text) = operand {
+            self.foldedText = text.lowercased()
+        } else {
+            self.foldedText = nil
+        }
+    }
+
+    func matches(_ subject: FilterSubject) -> Bool {
+        switch `operator` {
+        case .equals: return equals(subject)
+        case .notEquals: return !equals(subject)
+        case .contains: return contains(subject)
+        case .notContains: return !contains(subject)
+        }
+    }
+
+    private func equals(_ subject: FilterSubject) -> Bool {
+        switch operand {
+        case .missing: return subject.text(of: field) == nil
+        case .text(let text): return subject.text(of: field) == text
+        case .flag(let flag): return subject.cached == flag
+        }
+    }
+
+    /// Tests for a case-insensitive substring; a missing field contains nothing.
+    ///
+    /// NOTE: `lowercased()` is not full Unicode case folding, so `ß` does not match `SS`.
+    private func contains(_ subject: FilterSubject) -> Bool {
+        guard let foldedText, let value = subject.text(of: field) else { return false }
+        return value.lowercased().contains(foldedText)
+    }
+
+    var canonicalText: String {
+        let value: String
+        switch operand {
+        case .missing: value = "-"
+        case .text(let text): value = FilterComparison.quotedIfNeeded(text)
+        case .flag(let flag): value = flag ? "true" : "false"
+        }
+        return field.rawValue + `operator`.rawValue + value
+    }
+
+    /// Writes a value as a bare word when the parser would read it back unchanged,
+    /// and otherwise in double quotes with `"` and `\` escaped.
+    static func quotedIfNeeded(_ text: String) -> String {
+        let needsQuotes = text.isEmpty
+            || text == "-"
+            || text.first == "\""
+            || text.first == "'"
+            || text.first == "="
+            || text.first == "~"
+            || text.contains(where: { $0.isWhitespace || $0 == ")" })
+        guard needsQuotes else { return text }
+
+        var quoted = "\""
+        for character in text {
+            if character == "\"" || character == "\\" {
+                quoted.append("\\")
+            }
+            quoted.append(character)
+        }
+        quoted.append("\"")
+        return quoted
+    }
+}
+
+/// The expression tree of a filter.
+indirect enum FilterExpression: Hashable, Sendable {
+    /// Matches every event.
+    case all
+    case comparison(FilterComparison)
+    case not(FilterExpression)
+    /// Matches when every operand matches; never nested directly in another conjunction.
+    case conjunction([FilterExpression])
+    /// Matches when any operand matches; never nested directly in another disjunction.
+    case disjunction([FilterExpression])
+
+    /// Joins operands with `and`, merging nested conjunctions so that equal filters compare equal.
+    static func allOf(_ operands: [FilterExpression]) -> FilterExpression {
+        var flattened: [FilterExpression] = []
+        for operand in operands {
+            if case .conjunction(let inner) = operand {
+                flattened.append(contentsOf: inner)
+            } else {
+                flattened.append(operand)
+            }
+        }
+        return flattened.count == 1 ? flattened[0] : .conjunction(flattened)
+    }
+
+    /// Joins operands with `or`, merging nested disjunctions.
+    static func anyOf(_ operands: [FilterExpression]) -> FilterExpression {
+        var flattened: [FilterExpression] = []
+        for operand in operands {
+            if case .disjunction(let inner) = operand {
+                flattened.append(contentsOf: inner)
+            } else {
+                flattened.append(operand)
+            }
+        }
+        return flattened.count == 1 ? flattened[0] : .disjunction(flattened)
+    }
+
+    func matches(_ subject: FilterSubject) -> Bool {
+        switch self {
+        case .all: return true
+        case .comparison(let comparison): return comparison.matches(subject)
+        case .not(let operand): return !operand.matches(subject)
+        case .conjunction(let operands): return operands.allSatisfy { $0.matches(subject) }
+        case .disjunction(let operands): return operands.contains { $0.matches(subject) }
+        }
+    }
+
+    /// The text of the expression with parentheses only where precedence needs them.
+    var canonicalText: String {
+        switch self {
+        case .all:
+            return ""
+        case .comparison(let comparison):
+            return comparison.canonicalText
+        case .not(let operand):
+            switch operand {
+            case .conjunction, .disjunction: return "not (\(operand.canonicalText))"
+            default: return "not \(operand.canonicalText)"
+            }
+        case .conjunction(let operands):
+            let parts = operands.map { operand in
+                if case .disjunction = operand {
+                    return "(\(operand.canonicalText))"
+                }
+                return operand.canonicalText
+            }
+            return parts.joined(separator: " ")
+        case .disjunction(let operands):
+            return operands.map(\.canonicalText).joined(separator: " or ")
+        }
+    }
+}
