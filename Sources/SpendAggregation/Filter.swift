@@ -7,10 +7,10 @@ public enum FilterField: String, CaseIterable, Sendable {
     case user
     /// The request type, such as `chat` or `embedding`.
     case type
-    /// Whether the event was answered from a cache.
+    /// Whether the response came from a cache instead of the provider.
     case cached
 
-    /// The filter field of a grouping dimension, for drill-down from a report row.
+    /// Creates the filter field of a grouping dimension, for drill-down from a report row.
     public init(_ dimension: Dimension) {
         switch dimension {
         case .provider: self = .provider
@@ -47,7 +47,7 @@ public struct FilterSubject: Equatable, Hashable, Sendable {
         self.cached = cached
     }
 
-    /// The value of a text field, or nil when the event has none.
+    /// Returns the value of a field as text (`true` or `false` for `cached`), or nil when the event has none.
     func text(of field: FilterField) -> String? {
         switch field {
         case .org: return organization

@@ -61,7 +61,7 @@ struct FilterComparison: Hashable, Sendable {
         }
     }
 
-    /// Tests for a case-insensitive substring; a missing field contains nothing.
+    /// Tests for a case-insensitive substring. A missing field contains nothing.
     ///
     /// NOTE: `lowercased()` is not full Unicode case folding, so `ß` does not match `SS`.
     private func contains(_ subject: FilterSubject) -> Bool {

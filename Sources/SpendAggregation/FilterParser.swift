@@ -359,7 +359,7 @@ struct FilterParser {
     }
 
     /// Rejects a bare value that starts with `=` or `~`, such as `org==acme` or `model=~sonnet`,
-    /// because it is almost always a mistyped operator. Quoting keeps such a value.
+    /// because a mistyped operator is more likely than such a value. Quoting keeps such a value.
     private static func rejectDoubledOperator(
         _ value: String, field: FilterField, operator op: FilterOperator, column: Int
     ) throws(FilterError) {
