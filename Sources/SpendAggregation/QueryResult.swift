@@ -27,12 +27,14 @@ public struct QueryResult: Equatable, Sendable {
     public var start: Int64?
     /// Inclusive end of the window in Unix seconds.
     public var end: Int64
-    /// The filter's source text, empty for none.
+    /// The filter's canonical text, empty for none.
     public var filter: String
     public var counts: IngestCounts
     public var total: ReportRow
     /// Rows per dimension, sorted by spend, highest first.
     public var rows: [Dimension: [ReportRow]]
+    /// Spend per equal time bucket of a rolling window, oldest first, when the query asked for it.
+    public var timeline: [Money] = []
 
     public init(
         window: WindowLength, start: Int64?, end: Int64, filter: String,

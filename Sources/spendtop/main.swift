@@ -35,8 +35,4 @@ let mainHelp = """
       spendtop --help
     """
 
-func runReport(_ arguments: [String]) throws -> Int32 {
-    throw RuntimeFailure(message: "report is not built yet.")
-}
-
 exit(runMain(CommandLine.arguments))

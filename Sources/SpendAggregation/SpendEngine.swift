@@ -1,0 +1,229 @@
+import SpendEvents
+
+/// Limits that bound the engine's memory, whatever the number of events.
+public struct EngineConfiguration: Sendable {
+    /// Distinct users kept exactly; later new users fold into the "(other)" row. Default 100,000.
+    public var maxUsers = 100_000
+    /// Distinct values kept for each other dimension (providers, models, services, organizations,
+    /// request types). Default 10,000.
+    public var maxKeysPerDimension = 10_000
+    /// Event ids remembered for deduplication; default 10 million (about 320 MB at most).
+    public var maxRememberedEventIDs = 10_000_000
+    /// How long an event id is remembered after it arrived, in seconds. Default 25 hours, so a
+    /// repeat is caught across the whole 24-hour window.
+    public var deduplicationHorizonSeconds: Int64 = 90_000
+    /// Recent events kept for the live tail. Default 256.
+    public var tailCapacity = 256
+    /// When true, the clock follows the newest accepted event time (a file or a finite read);
+    /// when false, the caller moves it with ``SpendEngine/advanceClock(toMilliseconds:)``.
+    public var clockFollowsEvents = true
+    /// Message decoding limits.
+    public var decoder = MessageDecoder()
+
+    public init() {}
+}
+
+/// The aggregation engine: takes messages, keeps rolling windows and all-time totals, answers queries.
+///
+/// Time is passed in, never read, so the engine is a pure reducer. Memory is bounded by the
+/// configuration: one 40-byte record per event whose time is within 24 hours of the clock, one
+/// total per distinct combination of dimension values, the capped key tables and the duplicate
+/// filter. It is not thread-safe: one thread ingests and queries.
+public final class SpendEngine {
+    public let configuration: EngineConfiguration
+    public private(set) var counts = IngestCounts()
+    /// The engine's "now" in Unix seconds: the end of rolling windows and the reference for late events.
+    public private(set) var clockSeconds: Int64 = Int64.min
+    /// Time of the newest accepted event in Unix milliseconds, or nil before the first.
+    public private(set) var newestEventMilliseconds: Int64?
+    /// Cache hits with no savings given and no rate to estimate them from.
+    public private(set) var unpricedCacheHits: Int64 = 0
+
+    var interners: [KeyInterner]
+    var combinations = CombinationTable()
+    /// All-time totals per combination, indexed by combination id.
+    var allTime: [RowAccumulator] = []
+    var store = SecondStore()
+    private var duplicates: DuplicateFilter
+    private var rates = SavingsRates()
+    var tail: TailRing
+    /// Scratch buffer for unescaping text fields, reused across events.
+    private var unescaped: [UInt8] = []
+    var filterCache = FilterMatchCache()
+
+    public init(configuration: EngineConfiguration = EngineConfiguration()) {
+        self.configuration = configuration
+        interners = Dimension.allCases.map { dimension in
+            KeyInterner(maxKeys: dimension == .user ? configuration.maxUsers : configuration.maxKeysPerDimension)
+        }
+        duplicates = DuplicateFilter(
+            capacity: configuration.maxRememberedEventIDs,
+            horizonSeconds: configuration.deduplicationHorizonSeconds
+        )
+        tail = TailRing(capacity: configuration.tailCapacity)
+    }
+
+    /// Moves the clock forward (never back) and drops records that left the longest window.
+    public func advanceClock(toMilliseconds milliseconds: Int64) {
+        let seconds = floorDivide(milliseconds, 1000)
+        guard seconds > clockSeconds else { return }
+        clockSeconds = seconds
+        store.evict(through: seconds - WindowLength.longestRollingSeconds)
+    }
+
+    /// Decodes and aggregates one message, and returns the decoder's verdict for logging.
+    ///
+    /// - Parameters:
+    ///   - topic: the Kafka topic, or nil for a file.
+    ///   - wallClockMilliseconds: the current Unix time, for the future-timestamp check.
+    @discardableResult
+    public func ingest(
+        _ message: UnsafeBufferPointer<UInt8>, topic: String? = nil, wallClockMilliseconds: Int64
+    ) -> DecodeResult {
+        counts.messages += 1
+        let result = configuration.decoder.decode(message, topic: topic, wallClockMilliseconds: wallClockMilliseconds)
+        switch result {
+        case .skipped(let reason, _):
+            counts.skipped[reason, default: 0] += 1
+        case .event(let fields):
+            accept(fields, in: message)
+        }
+        return result
+    }
+
+    /// Counts a message that was skipped before decoding, such as a line too large to read.
+    public func recordSkipped(_ reason: SkipReason) {
+        counts.messages += 1
+        counts.skipped[reason, default: 0] += 1
+    }
+
+    /// Convenience for tests and small inputs: ingests the UTF-8 bytes of `message`.
+    @discardableResult
+    public func ingest(_ message: String, topic: String? = nil, wallClockMilliseconds: Int64) -> DecodeResult {
+        var copy = message
+        return copy.withUTF8 { ingest($0, topic: topic, wallClockMilliseconds: wallClockMilliseconds) }
+    }
+
+    private func accept(_ fields: CostEventFields, in message: UnsafeBufferPointer<UInt8>) {
+        let idHash = withSpanBytes(fields.eventID, in: message) { ByteHash.hash($0) }
+        // Ids expire by arrival, measured on the engine clock, which never moves back.
+        let arrivalSeconds = clockSeconds == Int64.min ? floorDivide(fields.timeMilliseconds, 1000) : clockSeconds
+        guard duplicates.insert(idHash, now: arrivalSeconds) else {
+            counts.duplicates += 1
+            return
+        }
+        counts.events += 1
+        if configuration.clockFollowsEvents {
+            advanceClock(toMilliseconds: fields.timeMilliseconds)
+        }
+        if newestEventMilliseconds.map({ fields.timeMilliseconds > $0 }) ?? true {
+            newestEventMilliseconds = fields.timeMilliseconds
+        }
+
+        let combination = Combination(
+            provider: internID(.provider, fields.provider, message),
+            model: internID(.model, fields.model, message),
+            service: internID(.service, fields.service, message),
+            organization: internID(.organization, fields.organization, message),
+            user: internID(.user, fields.user, message),
+            requestType: internID(.requestType, fields.requestType, message),
+            cached: fields.cached
+        )
+        let (combinationID, added) = combinations.id(of: combination)
+        if added { allTime.append(RowAccumulator()) }
+
+        let record = makeRecord(fields, combination: combination, id: combinationID)
+        allTime[Int(combinationID)].add(record, cached: fields.cached)
+        tail.append(TailRecord(timeMilliseconds: fields.timeMilliseconds, record: record))
+
+        let second = floorDivide(fields.timeMilliseconds, 1000)
+        if second <= clockSeconds - WindowLength.longestRollingSeconds {
+            counts.late += 1
+        } else {
+            store.append(record, second: second, clock: clockSeconds)
+        }
+    }
+
+    private func makeRecord(_ fields: CostEventFields, combination: Combination, id: UInt32) -> WindowRecord {
+        var savings: Int64 = 0
+        var estimated = false
+        if fields.cached {
+            if let given = fields.cacheSavings {
+                savings = given.micros
+            } else if let estimate = rates.estimate(model: combination.model, provider: combination.provider, tokens: fields.totalTokens) {
+                savings = estimate
+                estimated = true
+            } else {
+                unpricedCacheHits += 1
+            }
+        } else {
+            rates.record(model: combination.model, provider: combination.provider, costMicros: fields.cost.micros, tokens: fields.totalTokens)
+        }
+        return WindowRecord(
+            combination: id,
+            latencyMilliseconds: UInt32(clamping: fields.latencyMilliseconds),
+            promptTokens: UInt32(clamping: fields.promptTokens),
+            completionTokens: UInt32(clamping: fields.completionTokens),
+            totalTokens: UInt32(clamping: fields.totalTokens),
+            savingsEstimated: estimated,
+            costMicros: fields.cost.micros,
+            savingsMicros: savings
+        )
+    }
+
+    private func internID(_ dimension: Dimension, _ span: TextSpan?, _ message: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        guard let span else { return KeyInterner.missingID }
+        let index = dimensionIndex(dimension)
+        if !span.escaped {
+            return withSpanBytes(span, in: message) { interners[index].id(of: $0) }
+        }
+        unescaped.removeAll(keepingCapacity: true)
+        let start = Int(span.start)
+        TextDecoding.unescape(UnsafeBufferPointer(rebasing: message[start..<start + Int(span.count)]), into: &unescaped)
+        return unescaped.withUnsafeBytes { interners[index].id(of: $0) }
+    }
+
+    private func withSpanBytes<Result>(
+        _ span: TextSpan, in message: UnsafeBufferPointer<UInt8>, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
+        let start = Int(span.start)
+        return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(message)[start..<start + Int(span.count)]))
+    }
+
+    /// Every organization seen, sorted, for pickers.
+    public func organizationNames() -> [String] {
+        interners[dimensionIndex(.organization)].values.dropFirst(2).compactMap { $0 }.sorted()
+    }
+
+    /// Values folded into "(other)" because a dimension reached its cap, by dimension.
+    public func foldedOccurrences() -> [Dimension: Int64] {
+        var result: [Dimension: Int64] = [:]
+        for dimension in Dimension.allCases {
+            let folded = interners[dimensionIndex(dimension)].foldedOccurrences
+            if folded > 0 { result[dimension] = folded }
+        }
+        return result
+    }
+
+    func value(_ dimension: Dimension, _ id: UInt32) -> String? {
+        interners[dimensionIndex(dimension)].value(of: id)
+    }
+}
+
+@inline(__always)
+func dimensionIndex(_ dimension: Dimension) -> Int {
+    switch dimension {
+    case .provider: return 0
+    case .model: return 1
+    case .service: return 2
+    case .organization: return 3
+    case .user: return 4
+    case .requestType: return 5
+    }
+}
+
+@inline(__always)
+public func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    let quotient = value / divisor
+    return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
+}

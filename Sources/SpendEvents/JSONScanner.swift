@@ -1,0 +1,288 @@
+/// A place in a message buffer holding a JSON string's contents, without the quotes.
+public struct TextSpan: Equatable, Sendable {
+    /// Offset of the first byte after the opening quote.
+    public var start: Int32
+    /// Number of raw bytes up to the closing quote, escapes included.
+    public var count: Int32
+    /// True when the raw bytes contain a backslash escape, so they must be unescaped before use.
+    public var escaped: Bool
+
+    public init(start: Int32, count: Int32, escaped: Bool) {
+        self.start = start
+        self.count = count
+        self.escaped = escaped
+    }
+}
+
+/// Why a scan of JSON bytes stopped.
+enum ScanError: Error {
+    case notJSON(StaticString)
+    case tooDeep
+}
+
+/// A single-pass reader of JSON bytes that walks objects without building them.
+///
+/// It validates what it reads (strings, escapes, numbers, literals, nesting) but keeps no
+/// values: callers pick the fields they need and skip the rest, so reading an event
+/// allocates nothing.
+struct JSONScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    /// Deepest nesting accepted inside a skipped value; deeper input is rejected, never recursed into.
+    static let maxDepth = 64
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    var atEnd: Bool { position >= bytes.count }
+
+    var current: UInt8 { bytes[position] }
+
+    mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    /// Consumes `byte` after optional whitespace, or returns false leaving the position on the next token.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == byte {
+            position += 1
+            return true
+        }
+        return false
+    }
+
+    mutating func expect(_ byte: UInt8, _ problem: StaticString) throws(ScanError) {
+        guard consume(byte) else { throw .notJSON(problem) }
+    }
+
+    /// Reads a string starting at the opening quote and returns its span.
+    mutating func readString() throws(ScanError) -> TextSpan {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw .notJSON("expected a string")
+        }
+        position += 1
+        let start = position
+        var escaped = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let span = TextSpan(start: Int32(start), count: Int32(position - start), escaped: escaped)
+                position += 1
+                return span
+            }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                position += 1
+                guard position < bytes.count else { break }
+                switch bytes[position] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 1
+                case UInt8(ascii: "u"):
+                    guard position + 4 < bytes.count else { throw .notJSON("truncated \\u escape") }
+                    for offset in 1...4 where hexValue(bytes[position + offset]) == nil {
+                        throw .notJSON("invalid \\u escape")
+                    }
+                    position += 5
+                default:
+                    throw .notJSON("invalid escape in a string")
+                }
+                continue
+            }
+            if byte < 0x20 {
+                throw .notJSON("control character in a string")
+            }
+            position += 1
+        }
+        throw .notJSON("unterminated string")
+    }
+
+    /// Reads a number and returns the range of its bytes; validates the JSON number grammar.
+    mutating func readNumber() throws(ScanError) -> Range<Int> {
+        skipWhitespace()
+        let start = position
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let integerStart = position
+        while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        guard position > integerStart else {
+            if position < bytes.count, bytes[position] == UInt8(ascii: "I") || bytes[position] == UInt8(ascii: "N") {
+                throw .notJSON("NaN or Infinity is not JSON")
+            }
+            throw .notJSON("expected a number")
+        }
+        if position - integerStart > 1, bytes[integerStart] == UInt8(ascii: "0") {
+            throw .notJSON("number with a leading zero")
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            let fractionStart = position
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            guard position > fractionStart else { throw .notJSON("number without digits after the point") }
+        }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            let exponentStart = position
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            guard position > exponentStart else { throw .notJSON("number without exponent digits") }
+        }
+        return start..<position
+    }
+
+    /// Reads `true`, `false` or `null` at the current position.
+    mutating func readLiteral() throws(ScanError) -> JSONLiteral {
+        skipWhitespace()
+        if matches("true") { return .true }
+        if matches("false") { return .false }
+        if matches("null") { return .null }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "N") || bytes[position] == UInt8(ascii: "I") {
+            throw .notJSON("NaN or Infinity is not JSON")
+        }
+        throw .notJSON("unexpected character")
+    }
+
+    private mutating func matches(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        let pointer = word.utf8Start
+        for offset in 0..<count where bytes[position + offset] != pointer[offset] {
+            return false
+        }
+        position += count
+        return true
+    }
+
+    /// The kind of the next value, judged by its first byte.
+    mutating func peekKind() throws(ScanError) -> JSONKind {
+        skipWhitespace()
+        guard position < bytes.count else { throw .notJSON("truncated JSON") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "N"), UInt8(ascii: "I"): throw .notJSON("NaN or Infinity is not JSON")
+        default: throw .notJSON("unexpected character")
+        }
+    }
+
+    /// Skips one value of any kind, validating it, without recursion.
+    ///
+    /// Nesting is tracked in a bit stack, one bit per level (object or array), so a value
+    /// nested deeper than `maxDepth` levels is rejected in constant memory.
+    mutating func skipValue() throws(ScanError) {
+        var containers: (UInt64) = 0
+        var depth = 0
+        // After an opening bracket or a comma the grammar wants a value (or a key in an object).
+        while true {
+            let kind = try peekKind()
+            switch kind {
+            case .object, .array:
+                guard depth < Self.maxDepth else { throw .tooDeep }
+                let isObject = kind == .object
+                position += 1
+                containers = (containers << 1) | (isObject ? 1 : 0)
+                depth += 1
+                if consume(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    containers >>= 1
+                    depth -= 1
+                    break
+                }
+                if isObject {
+                    _ = try readString()
+                    try expect(UInt8(ascii: ":"), "expected ':' after a key")
+                }
+                continue
+            case .string:
+                _ = try readString()
+            case .number:
+                _ = try readNumber()
+            case .bool, .null:
+                _ = try readLiteral()
+            }
+            // A value ended: close containers or move to the next element.
+            while depth > 0 {
+                let isObject = containers & 1 == 1
+                if consume(UInt8(ascii: ",")) {
+                    if isObject {
+                        _ = try readString()
+                        try expect(UInt8(ascii: ":"), "expected ':' after a key")
+                    }
+                    break
+                }
+                guard consume(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                    throw .notJSON(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                }
+                containers >>= 1
+                depth -= 1
+            }
+            if depth == 0 { return }
+        }
+    }
+
+    /// Returns the next key of an object, positioned at its value, or nil once the object closes.
+    ///
+    /// Pass `first: true` right after the opening brace was consumed by ``openObject()``.
+    /// The caller must consume each value (read it or call ``skipValue()``) before asking again.
+    mutating func nextKey(first: Bool) throws(ScanError) -> TextSpan? {
+        if first {
+            if consume(UInt8(ascii: "}")) { return nil }
+        } else if !consume(UInt8(ascii: ",")) {
+            try expect(UInt8(ascii: "}"), "expected ',' or '}' in an object")
+            return nil
+        }
+        let key = try readString()
+        try expect(UInt8(ascii: ":"), "expected ':' after a key")
+        return key
+    }
+
+    mutating func openObject() throws(ScanError) {
+        try expect(UInt8(ascii: "{"), "expected an object")
+    }
+
+    /// True when the span's raw bytes equal `word` (keys are compared unescaped only when plain).
+    func spanEquals(_ span: TextSpan, _ word: StaticString) -> Bool {
+        guard !span.escaped, Int(span.count) == word.utf8CodeUnitCount else { return false }
+        let pointer = word.utf8Start
+        let start = Int(span.start)
+        for offset in 0..<Int(span.count) where bytes[start + offset] != pointer[offset] {
+            return false
+        }
+        return true
+    }
+}
+
+enum JSONKind {
+    case object, array, string, number, bool, null
+}
+
+enum JSONLiteral {
+    case `true`, `false`, null
+}
+
+@inline(__always)
+func isDigit(_ byte: UInt8) -> Bool {
+    byte &- UInt8(ascii: "0") < 10
+}
+
+@inline(__always)
+func hexValue(_ byte: UInt8) -> UInt32? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+    default: return nil
+    }
+}

@@ -1,0 +1,370 @@
+/// The Kafka topics whose event kind is known from the topic name alone.
+public enum KnownTopic {
+    public static let costTracking = "huleedu.llm_provider.cost_tracking.v1"
+    public static let requestCompleted = "huleedu.llm_provider.request_completed.v1"
+}
+
+/// What was wrong with a skipped message: the field at fault and the problem, for the debug log.
+public struct SkipDetail: Sendable, CustomStringConvertible {
+    /// The field at fault as a JSON path, such as `data.cost_estimate_usd`, or `message`.
+    public let field: StaticString
+    /// What is wrong with it, as a phrase such as `is not a number`.
+    public let problem: StaticString
+
+    public init(field: StaticString, problem: StaticString) {
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(field) \(problem)" }
+}
+
+/// The outcome of decoding one message.
+public enum DecodeResult: Sendable {
+    case event(CostEventFields)
+    case skipped(SkipReason, SkipDetail)
+}
+
+/// Decodes message values into cost-tracking events, in one pass over the bytes.
+///
+/// A message is accepted when it is a JSON object in the envelope format with a cost-tracking
+/// payload whose required fields (event_id, a timestamp, provider, model, cost_estimate_usd,
+/// response_time_ms) are present and well-typed. Everything else is skipped with a reason;
+/// nothing makes the decoder throw or trap.
+public struct MessageDecoder: Sendable {
+    /// Messages larger than this many bytes are skipped as invalid without being parsed. Default 1 MiB.
+    public var maxMessageBytes: Int
+    /// Events whose time is more than this many milliseconds past the wall clock are invalid. Default one day.
+    public var maxFutureMilliseconds: Int64
+
+    public init(maxMessageBytes: Int = 1 << 20, maxFutureMilliseconds: Int64 = 86_400_000) {
+        self.maxMessageBytes = maxMessageBytes
+        self.maxFutureMilliseconds = maxFutureMilliseconds
+    }
+
+    /// Decodes one message value.
+    ///
+    /// - Parameters:
+    ///   - message: the value's bytes; spans in the result point into them.
+    ///   - topic: the topic it came from, or nil for a file. The kind of event is taken from
+    ///     the topic when it is one of ``KnownTopic``, otherwise from the shape of `data`.
+    ///   - wallClockMilliseconds: the current Unix time, for the future-timestamp check.
+    public func decode(
+        _ message: UnsafeBufferPointer<UInt8>, topic: String? = nil, wallClockMilliseconds: Int64
+    ) -> DecodeResult {
+        if topic == KnownTopic.requestCompleted {
+            return .skipped(.otherEventType, SkipDetail(field: "message", problem: "is on the request-completed topic"))
+        }
+        guard message.count <= maxMessageBytes else {
+            return .skipped(.invalid, SkipDetail(field: "message", problem: "is larger than the size limit"))
+        }
+        guard UTF8Validation.isValid(message) else {
+            return .skipped(.notJSON, SkipDetail(field: "message", problem: "is not valid UTF-8"))
+        }
+        var reader = EnvelopeReader(scanner: JSONScanner(message))
+        do {
+            try reader.read()
+        } catch {
+            switch error {
+            case .tooDeep:
+                return .skipped(.invalid, SkipDetail(field: "message", problem: "is nested too deeply"))
+            case .notJSON(let problem):
+                return .skipped(.notJSON, SkipDetail(field: "message", problem: problem))
+            }
+        }
+        return reader.finish(
+            isCostTopic: topic == KnownTopic.costTracking,
+            latestAllowedMilliseconds: wallClockMilliseconds &+ maxFutureMilliseconds
+        )
+    }
+}
+
+/// Reads the envelope and payload fields of one message, remembering the first field at fault.
+struct EnvelopeReader {
+    var scanner: JSONScanner
+    var fields = CostEventFields()
+    var fault: SkipDetail?
+    var hasEventID = false
+    var eventTimestamp: TextSpan?
+    var requestTimestamp: TextSpan?
+    var hasData = false
+    var hasCost = false
+    var hasLatency = false
+    var hasTotalTokens = false
+    var eventTypeSaysCost = false
+    var hasEventType = false
+    var dataLooksLikeOtherEvent = false
+
+    init(scanner: JSONScanner) {
+        self.scanner = scanner
+    }
+
+    mutating func note(_ field: StaticString, _ problem: StaticString) {
+        if fault == nil { fault = SkipDetail(field: field, problem: problem) }
+    }
+
+    mutating func read() throws(ScanError) {
+        try scanner.openObject()
+        var first = true
+        while let key = try scanner.nextKey(first: first) {
+            first = false
+            if scanner.spanEquals(key, "event_id") {
+                if let span = try readOptionalString("event_id") {
+                    fields.eventID = span
+                    hasEventID = true
+                }
+            } else if scanner.spanEquals(key, "event_timestamp") {
+                eventTimestamp = try readOptionalString("event_timestamp")
+            } else if scanner.spanEquals(key, "event_type") {
+                if let span = try readOptionalString("event_type") {
+                    hasEventType = true
+                    eventTypeSaysCost = contains(span, "cost")
+                }
+            } else if scanner.spanEquals(key, "data") {
+                if try scanner.peekKind() == .object {
+                    hasData = true
+                    try readPayload()
+                } else {
+                    note("data", "is not an object")
+                    try scanner.skipValue()
+                }
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        scanner.skipWhitespace()
+        guard scanner.atEnd else { throw .notJSON("has text after the JSON object") }
+    }
+
+    private mutating func readPayload() throws(ScanError) {
+        try scanner.openObject()
+        var first = true
+        while let key = try scanner.nextKey(first: first) {
+            first = false
+            if scanner.spanEquals(key, "provider") {
+                fields.provider = try readOptionalString("data.provider")
+            } else if scanner.spanEquals(key, "model") {
+                fields.model = try readOptionalString("data.model")
+            } else if scanner.spanEquals(key, "service_name") {
+                fields.service = try readOptionalString("data.service_name")
+            } else if scanner.spanEquals(key, "organization_id") {
+                fields.organization = try readOptionalString("data.organization_id")
+            } else if scanner.spanEquals(key, "user_id") {
+                fields.user = try readOptionalString("data.user_id")
+            } else if scanner.spanEquals(key, "request_type") {
+                fields.requestType = try readOptionalString("data.request_type")
+            } else if scanner.spanEquals(key, "request_timestamp") {
+                requestTimestamp = try readOptionalString("data.request_timestamp")
+            } else if scanner.spanEquals(key, "cost_estimate_usd") {
+                if let money = try readMoney("data.cost_estimate_usd") {
+                    fields.cost = money
+                    hasCost = true
+                }
+            } else if scanner.spanEquals(key, "cache_cost_savings_usd") {
+                fields.cacheSavings = try readMoney("data.cache_cost_savings_usd")
+            } else if scanner.spanEquals(key, "response_time_ms") {
+                if let latency = try readCount("data.response_time_ms", rounding: true) {
+                    fields.latencyMilliseconds = latency
+                    hasLatency = true
+                }
+            } else if scanner.spanEquals(key, "cached") {
+                if try readBool("data.cached") == true { fields.cached = true }
+            } else if scanner.spanEquals(key, "token_usage") {
+                try readTokenUsage()
+            } else if scanner.spanEquals(key, "metadata") {
+                try readPayloadMetadata()
+            } else if scanner.spanEquals(key, "success") || scanner.spanEquals(key, "cost_estimate") {
+                dataLooksLikeOtherEvent = true
+                try scanner.skipValue()
+            } else {
+                try scanner.skipValue()
+            }
+        }
+    }
+
+    private mutating func readTokenUsage() throws(ScanError) {
+        switch try scanner.peekKind() {
+        case .null:
+            _ = try scanner.readLiteral()
+            return
+        case .object:
+            break
+        default:
+            note("data.token_usage", "is not an object")
+            try scanner.skipValue()
+            return
+        }
+        try scanner.openObject()
+        var first = true
+        while let key = try scanner.nextKey(first: first) {
+            first = false
+            if scanner.spanEquals(key, "prompt_tokens") {
+                fields.promptTokens = try readCount("data.token_usage.prompt_tokens", rounding: false) ?? 0
+            } else if scanner.spanEquals(key, "completion_tokens") {
+                fields.completionTokens = try readCount("data.token_usage.completion_tokens", rounding: false) ?? 0
+            } else if scanner.spanEquals(key, "total_tokens") {
+                if let total = try readCount("data.token_usage.total_tokens", rounding: false) {
+                    fields.totalTokens = total
+                    hasTotalTokens = true
+                }
+            } else {
+                try scanner.skipValue()
+            }
+        }
+    }
+
+    /// Reads the payload's free-form metadata, looking only for `"cached": true`.
+    private mutating func readPayloadMetadata() throws(ScanError) {
+        guard try scanner.peekKind() == .object else {
+            try scanner.skipValue()
+            return
+        }
+        try scanner.openObject()
+        var first = true
+        while let key = try scanner.nextKey(first: first) {
+            first = false
+            if scanner.spanEquals(key, "cached"), try scanner.peekKind() == .bool {
+                if try scanner.readLiteral() == .true { fields.cached = true }
+            } else {
+                try scanner.skipValue()
+            }
+        }
+    }
+
+    /// Reads a string or null; any other kind is noted as a fault and skipped.
+    private mutating func readOptionalString(_ field: StaticString) throws(ScanError) -> TextSpan? {
+        switch try scanner.peekKind() {
+        case .string:
+            return try scanner.readString()
+        case .null:
+            _ = try scanner.readLiteral()
+            return nil
+        default:
+            note(field, "is not a string")
+            try scanner.skipValue()
+            return nil
+        }
+    }
+
+    private mutating func readBool(_ field: StaticString) throws(ScanError) -> Bool? {
+        switch try scanner.peekKind() {
+        case .bool:
+            return try scanner.readLiteral() == .true
+        case .null:
+            _ = try scanner.readLiteral()
+            return nil
+        default:
+            note(field, "is not true or false")
+            try scanner.skipValue()
+            return nil
+        }
+    }
+
+    /// Reads a non-negative number of US dollars, exact to the micro-dollar.
+    private mutating func readMoney(_ field: StaticString) throws(ScanError) -> Money? {
+        switch try scanner.peekKind() {
+        case .number:
+            let range = try scanner.readNumber()
+            guard let (micros, _) = NumberText.scaledInteger(scanner.bytes, range, scale: 6) else {
+                note(field, "is out of range")
+                return nil
+            }
+            guard micros >= 0 else {
+                note(field, "is negative")
+                return nil
+            }
+            return Money(micros: micros)
+        case .null:
+            _ = try scanner.readLiteral()
+            return nil
+        default:
+            note(field, "is not a number")
+            try scanner.skipValue()
+            return nil
+        }
+    }
+
+    /// Reads a non-negative whole number; with `rounding`, a fraction is rounded to the nearest whole.
+    private mutating func readCount(_ field: StaticString, rounding: Bool) throws(ScanError) -> Int64? {
+        guard try scanner.peekKind() == .number else {
+            note(field, "is not a number")
+            try scanner.skipValue()
+            return nil
+        }
+        let range = try scanner.readNumber()
+        guard let (value, exact) = NumberText.scaledInteger(scanner.bytes, range, scale: 0) else {
+            note(field, "is out of range")
+            return nil
+        }
+        guard exact || rounding else {
+            note(field, "is not a whole number")
+            return nil
+        }
+        guard value >= 0 else {
+            note(field, "is negative")
+            return nil
+        }
+        return value
+    }
+
+    private func contains(_ span: TextSpan, _ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        let start = Int(span.start)
+        let end = start + Int(span.count)
+        guard end - start >= count else { return false }
+        let pointer = word.utf8Start
+        for candidate in start...(end - count) {
+            var matched = true
+            for offset in 0..<count where scanner.bytes[candidate + offset] != pointer[offset] {
+                matched = false
+                break
+            }
+            if matched { return true }
+        }
+        return false
+    }
+
+    /// Decides the event kind and checks the required fields.
+    func finish(isCostTopic: Bool, latestAllowedMilliseconds: Int64) -> DecodeResult {
+        let isCost = isCostTopic || hasCost || (!dataLooksLikeOtherEvent && (eventTypeSaysCost || !hasEventType))
+        guard isCost else {
+            return .skipped(.otherEventType, SkipDetail(field: "data", problem: "is not a cost-tracking payload"))
+        }
+        if let fault {
+            return .skipped(.invalid, fault)
+        }
+        guard hasData else { return invalid("data", "is missing") }
+        guard hasEventID else { return invalid("event_id", "is missing") }
+        guard fields.eventID.count > 0 else { return invalid("event_id", "is empty") }
+        guard fields.provider != nil else { return invalid("data.provider", "is missing") }
+        guard fields.model != nil else { return invalid("data.model", "is missing") }
+        guard hasCost else { return invalid("data.cost_estimate_usd", "is missing") }
+        guard hasLatency else { return invalid("data.response_time_ms", "is missing") }
+
+        var event = fields
+        if let span = eventTimestamp {
+            guard let time = NumberText.timestampMilliseconds(scanner.bytes, start: Int(span.start), count: Int(span.count)) else {
+                return invalid("event_timestamp", "is not an ISO-8601 time")
+            }
+            event.timeMilliseconds = time
+        } else if let span = requestTimestamp {
+            guard let time = NumberText.timestampMilliseconds(scanner.bytes, start: Int(span.start), count: Int(span.count)) else {
+                return invalid("data.request_timestamp", "is not an ISO-8601 time")
+            }
+            event.timeMilliseconds = time
+        } else {
+            return invalid("event_timestamp", "is missing and so is data.request_timestamp")
+        }
+        guard event.timeMilliseconds <= latestAllowedMilliseconds else {
+            return invalid("event_timestamp", "is more than a day in the future")
+        }
+        if !hasTotalTokens {
+            event.totalTokens = event.promptTokens &+ event.completionTokens
+        }
+        return .event(event)
+    }
+
+    private func invalid(_ field: StaticString, _ problem: StaticString) -> DecodeResult {
+        .skipped(.invalid, SkipDetail(field: field, problem: problem))
+    }
+}

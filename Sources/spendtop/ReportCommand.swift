@@ -1,0 +1,160 @@
+import Foundation
+import SpendAggregation
+import SpendEvents
+
+/// The options of `spendtop report` that do not concern the Kafka source.
+struct ReportOptions {
+    enum Format: String {
+        case table, json, csv
+    }
+
+    var file: String?
+    var window = WindowLength.all
+    var filter = Filter.all
+    var nowMilliseconds: Int64?
+    var format = Format.table
+    var top: Int?
+    var maxUsers: Int?
+    var maxMessageBytes = 1 << 20
+    var logPath: String?
+    var debug = false
+
+    static let help = """
+        usage: spendtop report --file PATH|- [--window W] [--filter EXPR] [--now TIME]
+                               [--format table|json|csv] [--top N]
+
+        Reads every message of the source, then prints the totals per provider, model,
+        service, organization, user and request type.
+
+          --file PATH|-        JSON lines, one message value per line (as `kcat -C -e` prints
+                               them); - reads standard input.
+          --window W           1m, 5m, 15m, 1h, 24h or all (default all).
+          --filter EXPR        e.g. 'org=acme provider!=openai model~sonnet cached=false';
+                               fields org, provider, model, service, user, type, cached.
+          --now TIME           end of the window, as RFC 3339 (2026-02-09T09:00:00Z) or
+                               @epoch_ms; default the newest accepted event time.
+          --format F           table (default), json or csv.
+          --top N              rows per dimension; default 10 in the table, all in JSON and CSV.
+          --max-users N        distinct users kept before the rest fold into "(other)"
+                               (default 100000).
+          --max-message-bytes N  larger messages are skipped as invalid (default 1048576).
+          --log-file PATH      write the log there (mode 0600); --debug adds each skipped
+                               message with the field at fault.
+        """
+
+    /// Parses the report options; throws ``UsageError`` with the fix for anything unknown or malformed.
+    static func parse(_ arguments: [String]) throws -> ReportOptions {
+        var options = ReportOptions()
+        var reader = ArgumentReader(arguments)
+        while let argument = reader.next() {
+            let name = ArgumentReader.name(of: argument)
+            switch name {
+            case "--file", "-f":
+                options.file = try reader.value(for: argument)
+            case "--window", "-w":
+                let text = try reader.value(for: argument)
+                guard let window = WindowLength(rawValue: text) else {
+                    throw UsageError(message: "unknown window '\(text)'; use one of 1m, 5m, 15m, 1h, 24h, all.")
+                }
+                options.window = window
+            case "--filter":
+                let text = try reader.value(for: argument)
+                do {
+                    options.filter = try Filter.parse(text)
+                } catch {
+                    throw UsageError(message: "invalid --filter: \(error.message)")
+                }
+            case "--now":
+                options.nowMilliseconds = try parseTime(try reader.value(for: argument), option: "--now")
+            case "--format":
+                let text = try reader.value(for: argument)
+                guard let format = Format(rawValue: text) else {
+                    throw UsageError(message: "unknown format '\(text)'; use table, json or csv.")
+                }
+                options.format = format
+            case "--top":
+                options.top = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--top")
+            case "--max-users":
+                options.maxUsers = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-users")
+            case "--max-message-bytes":
+                options.maxMessageBytes = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-message-bytes")
+            case "--log-file":
+                options.logPath = try reader.value(for: argument)
+            case "--debug":
+                options.debug = true
+            default:
+                throw UsageError(message: "unknown option '\(argument)' for report; see `spendtop report --help`.")
+            }
+        }
+        return options
+    }
+}
+
+/// Parses RFC 3339 or `@epoch_ms` into Unix milliseconds.
+func parseTime(_ text: String, option: String) throws -> Int64 {
+    if text.hasPrefix("@"), let milliseconds = Int64(text.dropFirst()) {
+        return milliseconds
+    }
+    if let milliseconds = Timestamps.parseMilliseconds(text) {
+        return milliseconds
+    }
+    throw UsageError(message: "\(option) takes an RFC 3339 time such as 2026-02-09T09:00:00Z or @epoch_ms, not '\(text)'.")
+}
+
+func runReport(_ arguments: [String]) throws -> Int32 {
+    if arguments.contains("--help") || arguments.contains("-h") {
+        print(ReportOptions.help)
+        return 0
+    }
+    let options = try ReportOptions.parse(arguments)
+    guard let path = options.file else {
+        throw UsageError(message: "report needs a source: --file PATH (or - for standard input).")
+    }
+    let log = try LogFile(path: options.logPath, debug: options.debug)
+    var configuration = EngineConfiguration()
+    configuration.decoder.maxMessageBytes = options.maxMessageBytes
+    if let maxUsers = options.maxUsers { configuration.maxUsers = maxUsers }
+    if let now = options.nowMilliseconds {
+        configuration.clockFollowsEvents = false
+    }
+    let engine = SpendEngine(configuration: configuration)
+    if let now = options.nowMilliseconds {
+        engine.advanceClock(toMilliseconds: now)
+    }
+    try readFile(path, into: engine, maxMessageBytes: options.maxMessageBytes, log: log)
+
+    let end = options.nowMilliseconds.map { floorDivide($0, 1000) } ?? engine.clockSeconds
+    let result = engine.query(window: options.window, filter: options.filter, endSeconds: end == Int64.min ? 0 : end)
+    let output: String
+    switch options.format {
+    case .json: output = ReportFormat.json(result, top: options.top)
+    case .csv: output = ReportFormat.csv(result, top: options.top)
+    case .table: output = ReportFormat.table(result, top: options.top ?? 10)
+    }
+    FileHandle.standardOutput.write(Data(output.utf8))
+    return 0
+}
+
+/// Feeds every line of `path` (or standard input for `-`) to `engine`, logging skipped messages.
+func readFile(_ path: String, into engine: SpendEngine, maxMessageBytes: Int, log: LogFile) throws {
+    let descriptor: Int32 = path == "-" ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+        throw RuntimeFailure(message: "cannot open \(path): \(String(cString: strerror(errno))).")
+    }
+    defer { if path != "-" { close(descriptor) } }
+    let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
+    var reader = LineReader(descriptor: descriptor, maxLineBytes: maxMessageBytes)
+    var lineNumber = 0
+    try reader.forEachLine { line in
+        lineNumber += 1
+        switch line {
+        case .oversized:
+            engine.recordSkipped(.invalid)
+            log.log(.debug, "skipped message", ["reason": "invalid", "detail": "message is larger than the size limit", "line": "\(lineNumber)"])
+        case .message(let bytes):
+            if case .skipped(let reason, let detail) = engine.ingest(bytes, wallClockMilliseconds: wallClock) {
+                log.log(.debug, "skipped message", ["reason": reason.rawValue, "detail": detail.description, "line": "\(lineNumber)"])
+            }
+        }
+    }
+}
