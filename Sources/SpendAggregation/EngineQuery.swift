@@ -23,7 +23,7 @@ public struct TailEvent: Equatable, Sendable {
 }
 
 extension SpendEngine {
-    /// Answers a query over the whole window at once: events that arrived before the filter
+    /// Computes totals and rows over the whole window at once: events that arrived before the filter
     /// was set count as much as those after.
     ///
     /// - Parameters:
@@ -88,7 +88,7 @@ extension SpendEngine {
         return result
     }
 
-    /// The newest accepted events that match `filter`, newest first, at most `limit`.
+    /// Returns the newest accepted events that match `filter`, newest first, at most `limit`.
     public func recentEvents(limit: Int, filter: Filter = .all) -> [TailEvent] {
         let verdicts = matchVerdicts(for: filter)
         var events: [TailEvent] = []
@@ -113,7 +113,7 @@ extension SpendEngine {
         return events
     }
 
-    /// Whether each combination matches `filter`, evaluating only combinations not seen before.
+    /// Returns whether each combination matches `filter`, evaluating only combinations not seen before.
     func matchVerdicts(for filter: Filter) -> [Bool] {
         if filterCache.filter != filter {
             filterCache = FilterMatchCache(filter: filter, verdicts: [])

@@ -20,7 +20,7 @@ public struct IngestCounts: Equatable, Sendable {
     }
 }
 
-/// The answer to one query: totals and rows per dimension for a window and a filter.
+/// The result of one query: totals and rows per dimension for a window and a filter.
 public struct QueryResult: Equatable, Sendable {
     public var window: WindowLength
     /// Exclusive start of a rolling window in Unix seconds, or nil for `all`.

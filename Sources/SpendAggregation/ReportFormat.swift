@@ -2,7 +2,7 @@ import SpendEvents
 
 /// Text renderings of a ``QueryResult``: JSON, CSV and an aligned table.
 public enum ReportFormat {
-    /// The JSON document of `spendtop report --format json`; `top` limits the rows per dimension.
+    /// Renders the JSON document of `spendtop report --format json`. `top` limits the rows per dimension.
     public static func json(_ result: QueryResult, top: Int? = nil) -> String {
         var out = "{\n"
         let start = result.start.map { "\"\(Timestamps.iso8601(seconds: $0))\"" } ?? "null"
@@ -41,7 +41,7 @@ public enum ReportFormat {
             + "\"p99\": \(latency.p99), \"max\": \(latency.max)}}"
     }
 
-    /// A JSON string literal for `text`, escaping quotes, backslashes and control characters.
+    /// Returns a JSON string literal for `text`, escaping quotes, backslashes and control characters.
     public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -63,7 +63,7 @@ public enum ReportFormat {
         return out + "\""
     }
 
-    /// CSV with a header line, one line for the total and one per row of each dimension.
+    /// Renders CSV with a header line, one line for the total and one per row of each dimension.
     public static func csv(_ result: QueryResult, top: Int? = nil) -> String {
         var out = "dimension,key,requests,spend_usd,cache_hits,cache_savings_usd,cache_savings_estimated,"
             + "prompt_tokens,completion_tokens,total_tokens,cached_tokens,p50_ms,p90_ms,p95_ms,p99_ms,max_ms\n"
@@ -87,13 +87,13 @@ public enum ReportFormat {
         return fields.joined(separator: ",") + "\n"
     }
 
-    /// A CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
+    /// Returns a CSV field, quoted (RFC 4180) when it contains a comma, quote or line break.
     static func csvField(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacing("\"", with: "\"\"") + "\""
     }
 
-    /// An aligned plain-text table: a heading, a line of counts, the total and the top rows per dimension.
+    /// Renders an aligned plain-text table: a heading, a line of counts, the total and the top rows per dimension.
     public static func table(_ result: QueryResult, top: Int = 10) -> String {
         let end = Timestamps.iso8601(seconds: result.end)
         let range = result.start.map { "\(Timestamps.iso8601(seconds: $0)) to \(end)" } ?? "every event up to \(end)"

@@ -23,7 +23,7 @@ public struct EngineConfiguration: Sendable {
     public init() {}
 }
 
-/// The aggregation engine: takes messages, keeps rolling windows and all-time totals, answers queries.
+/// The aggregation engine: it ingests messages, keeps rolling windows and all-time totals, and runs queries.
 ///
 /// Time is passed in, never read, so the engine is a pure reducer. Memory is bounded by the
 /// configuration: one 40-byte record per event whose time is within 24 hours of the clock, one
@@ -190,7 +190,7 @@ public final class SpendEngine {
         return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(message)[start..<start + Int(span.count)]))
     }
 
-    /// Every organization seen, sorted, for pickers.
+    /// Returns every organization seen, sorted, for pickers.
     public func organizationNames() -> [String] {
         interners[dimensionIndex(.organization)].values.dropFirst(2).compactMap { $0 }.sorted()
     }

@@ -13,7 +13,7 @@ public enum Timestamps {
             + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))Z"
     }
 
-    /// The civil date and time of Unix `seconds` shifted by `offsetSeconds` (0 for UTC).
+    /// Returns the civil date and time of Unix `seconds` shifted by `offsetSeconds` (0 for UTC).
     public static func civil(seconds: Int64, offsetSeconds: Int64 = 0) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
         let shifted = seconds + offsetSeconds
         var days = shifted / 86_400
