@@ -103,10 +103,10 @@ struct FrameDrawer {
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), role: .title)
         var badgeWidth = 0
         if let frozen = data.frozen, view.frozen {
-            let badge = " PAUSED since \(time(frozen.sinceMs)), \(Format.count(frozen.eventsSince)) new events "
-            let fitted = ScreenBuffer.fit(badge, width: width / 2, glyphs: glyphs)
-            badgeWidth = DisplayWidth.of(fitted)
-            buffer.write(fitted, x: width - badgeWidth, y: 0, role: .warn, attributes: [.reverse])
+            var badge = " PAUSED since \(time(frozen.sinceMs)), +\(Format.count(frozen.eventsSince)) events "
+            if DisplayWidth.of(badge) > width / 2 { badge = " PAUSED " }
+            badgeWidth = DisplayWidth.of(badge)
+            buffer.write(badge, x: width - badgeWidth, y: 0, role: .warn, attributes: [.reverse])
         } else if view.frozen {
             badgeWidth = 8
             buffer.write(" PAUSED ", x: width - badgeWidth, y: 0, role: .warn, attributes: [.reverse])
@@ -198,7 +198,7 @@ struct FrameDrawer {
             buffer.writeFitted(" " + notice, x: 0, y: y, width: width, role: .warn, glyphs: glyphs, attributes: [.reverse])
             return
         }
-        let hints = " Tab pane  arrows row  Enter drill  Bksp back  / filter  o org  w + - window  s sort  f freeze  z zone  t theme  S snapshot  ? help  q quit"
+        let hints = " Tab pane  up/down row  Enter drill  Bksp back  / filter  o org  w + - window  s sort  f freeze  z zone  t theme  S snapshot  ? help  q quit"
         buffer.writeFitted(hints, x: 0, y: y, width: width, role: .keyHint, glyphs: glyphs)
     }
 
@@ -260,7 +260,9 @@ struct FrameDrawer {
     mutating func drawHelp() {
         let entries: [(String, String)] = [
             ("Tab, Shift-Tab", "next, previous pane"),
-            ("arrows, h j k l", "move in a pane"),
+            ("up, down, j k", "move in a pane"),
+            ("left, right, h l", "previous, next pane"),
+            ("Home, End, g G", "first, last row"),
             ("PgUp, PgDn", "move a page"),
             ("Enter", "add the selected row to the filter"),
             ("Backspace", "back to the previous filter"),

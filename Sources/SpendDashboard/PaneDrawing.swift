@@ -88,10 +88,11 @@ extension FrameDrawer {
             return ("\(time(line.timeMs)) \(line.model) \(Format.preciseDollars(line.cost))", .normal)
         case .quality:
             let counts = data.result.counts
-            let skipped = counts.skipped.values.reduce(0, +)
+            let broken = counts.skipped(.notJSON) + counts.skipped(.invalid)
             let problems = rows.qualityRows().map(\.severity)
             let worst: Severity = problems.contains(.over) ? .over : problems.contains(.warning) ? .warning : .ok
-            return ("\(worst.glyph(glyphs)) skipped \(Format.count(skipped)), duplicates \(Format.count(counts.duplicates)), late \(Format.count(counts.late))", worst.role)
+            let text = "\(worst.glyph(glyphs)) invalid \(Format.count(broken)), duplicates \(Format.count(counts.duplicates)), late \(Format.count(counts.late))"
+            return (text, worst.role)
         case .budgets:
             guard let worst = data.budgets.max(by: { $0.fractionUsed < $1.fractionUsed }) else { return ("none set", .dim) }
             let severity = budgetSeverity(worst)
@@ -219,9 +220,17 @@ extension FrameDrawer {
             TableColumn(title: "org", width: 12, rightAligned: false),
             TableColumn(title: "user", width: 12, rightAligned: false),
         ], width: rect.width, minimumKeyWidth: 14)
-        // The model column absorbs the spare width but shows after time, cost and latency.
-        let order = [1, 0, 2, 3] + Array(4..<columns.count)
-        let ordered = order.map { columns[$0] }
+        // The model column takes the spare width up to 24 columns and gives the rest to the
+        // organization and user columns; it shows after time, cost and latency.
+        var widened = columns
+        if widened.count == 7, widened[0].width > 24 {
+            let extra = widened[0].width - 24
+            widened[0].width = 24
+            widened[5].width += extra / 2
+            widened[6].width += extra - extra / 2
+        }
+        let order = [1, 0, 2, 3] + Array(4..<widened.count)
+        let ordered = order.map { widened[$0] }
         let tableRows = data.tail.map { line -> [TableCell] in
             let cells = [
                 TableCell(line.model + (line.cached ? " (cached)" : ""), line.cached ? .dim : .normal),
@@ -240,7 +249,7 @@ extension FrameDrawer {
     private mutating func drawQuality(in rect: Rect) {
         let messages = data.result.counts.messages
         let columns = fitColumns([
-            TableColumn(title: "messages", width: 0, rightAligned: false),
+            TableColumn(title: "counter", width: 0, rightAligned: false),
             TableColumn(title: "count", width: 12),
             TableColumn(title: "share", width: 6),
         ], width: rect.width, minimumKeyWidth: 12)
@@ -268,7 +277,7 @@ extension FrameDrawer {
             TableColumn(title: "limit", width: 14),
             TableColumn(title: "burn", width: 10),
             TableColumn(title: "runs out", width: 8),
-        ], width: rect.width, minimumKeyWidth: 14)
+        ], width: rect.width, minimumKeyWidth: 12)
         let tableRows = data.budgets.map { budget -> [TableCell] in
             let severity = budgetSeverity(budget)
             let exhaustion: String
