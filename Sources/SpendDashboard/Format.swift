@@ -44,10 +44,12 @@ enum Format {
         oneDecimal(perSecond) + "/s"
     }
 
-    /// `part` of `whole` as a whole percentage, `-` when `whole` is zero.
+    /// `part` of `whole` as a whole percentage: `<1%` for a small non-zero part, `-` when `whole` is zero.
     static func percent(_ part: Int64, of whole: Int64) -> String {
         guard whole > 0 else { return "-" }
-        return String(Int((Double(part) / Double(whole) * 100).rounded())) + "%"
+        let percent = Int((Double(part) / Double(whole) * 100).rounded())
+        if percent == 0 && part > 0 { return "<1%" }
+        return String(percent) + "%"
     }
 
     /// A latency: `840ms` under a second, else seconds with one decimal, as in `1.2s`.

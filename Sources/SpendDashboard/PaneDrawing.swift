@@ -81,6 +81,7 @@ extension FrameDrawer {
             return ("p50 \(Format.milliseconds(latency.p50)) p90 \(Format.milliseconds(latency.p90)) p99 \(Format.milliseconds(latency.p99))", .normal)
         case .timeline:
             let buckets = Array(data.timeline.suffix(width))
+            if buckets.isEmpty { return ("no data yet", .dim) }
             let maximum = buckets.map(\.micros).max() ?? 0
             return (String(buckets.map { glyphs.bar($0.micros, of: maximum) }), .good)
         case .tail:
