@@ -230,7 +230,7 @@ extension FrameDrawer {
             widened[5].width += extra / 2
             widened[6].width += extra - extra / 2
         }
-        let order = [1, 0, 2, 3] + Array(4..<widened.count)
+        let order = widened.count >= 2 ? [1, 0] + Array(2..<widened.count) : [0]
         let ordered = order.map { widened[$0] }
         let tableRows = data.tail.map { line -> [TableCell] in
             let cells = [

@@ -7,6 +7,12 @@ public struct ThemeParseError: Error, Equatable, Sendable, CustomStringConvertib
     /// A full sentence that says what is wrong and how to fix it.
     public var message: String
 
+    public init(source: String, line: Int, message: String) {
+        self.source = source
+        self.line = line
+        self.message = message
+    }
+
     public var description: String { "\(source):\(line): \(message)" }
 }
 
