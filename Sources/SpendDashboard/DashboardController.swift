@@ -233,8 +233,8 @@ public struct DashboardController {
 
 /// Edits of filter text that need no parser.
 enum FilterText {
-    /// `term` joined to `filter` with a space (which the filter language reads as `and`);
-    /// a filter with a top-level `or` is put in parentheses first so the term applies to all of it.
+    /// Joins `term` to `filter` with a space, which the filter language reads as `and`.
+    /// A filter with a top-level `or` is put in parentheses first, so the term applies to all of it.
     static func adding(_ term: String, to filter: String) -> String {
         let current = filter.trimmingSpaces
         if current.isEmpty { return term }
@@ -245,7 +245,7 @@ enum FilterText {
         return "\(current) \(term)"
     }
 
-    /// The words of `text` split at spaces outside double quotes.
+    /// Splits `text` into words at spaces outside double quotes.
     /// - Note: Parentheses are not tracked, so an `or` inside parentheses also triggers wrapping,
     ///   which is redundant but harmless.
     static func words(of text: String) -> [String] {

@@ -28,7 +28,7 @@ public struct TailLine: Equatable, Sendable {
 
 /// The state of one budget, as the aggregation engine computes it.
 public struct BudgetStatus: Equatable, Sendable {
-    /// What the budget covers, as given on the command line: `total`, `org:acme`, `provider:openai`.
+    /// The budget's scope, as given on the command line: `total`, `org:acme`, `provider:openai`.
     public var scope: String
     public var spent: Money
     public var limit: Money
@@ -54,7 +54,7 @@ public struct BudgetStatus: Equatable, Sendable {
     }
 }
 
-/// How well the dashboard is connected to its source.
+/// The state of the connection to the event source.
 public enum ConnectionHealth: Sendable {
     case connected
     /// Connected but behind or retrying.
@@ -62,7 +62,7 @@ public enum ConnectionHealth: Sendable {
     case disconnected
 }
 
-/// How fresh the numbers are.
+/// Freshness of the numbers: ingestion rate, lag, age of the newest event, connection.
 public struct Freshness: Equatable, Sendable {
     public var eventsPerSecond: Double
     /// Messages not yet consumed, summed over partitions; nil when unknown (a file source).
@@ -72,7 +72,7 @@ public struct Freshness: Equatable, Sendable {
     /// The connection state in words, such as `connected` or `broker down, retrying`.
     public var connection: String
     public var health: ConnectionHealth
-    /// Where events come from, such as `localhost:9092 cost-tracking` or `file events.jsonl`.
+    /// The event source, such as `localhost:9092 cost-tracking` or `file events.jsonl`.
     public var source: String
 
     public init(eventsPerSecond: Double = 0, lag: Int64? = nil, newestEventAgeSeconds: Double? = nil, connection: String = "", health: ConnectionHealth = .connected, source: String = "") {

@@ -1,7 +1,7 @@
 import SpendAggregation
 import SpendEvents
 
-/// How a frame is drawn, apart from its data and view state.
+/// Drawing options of a frame, apart from its data and view state.
 public struct RenderOptions: Equatable, Sendable {
     public var glyphs: GlyphSet
     /// Shows user ids as `user#` and a hash (`--redact`).
@@ -47,7 +47,7 @@ public enum DashboardRenderer {
         return frame.buffer
     }
 
-    /// The notice shown on a screen smaller than the minimum, wrapped to its width.
+    /// Draws the notice for a screen smaller than the minimum, wrapped to its width.
     static func drawTooSmall(into buffer: inout ScreenBuffer) {
         let text = "terminal too small: need at least \(minimumWidth)x\(minimumHeight), have \(buffer.width)x\(buffer.height); q quits"
         for (y, line) in wrap(text, width: buffer.width).enumerated() {
@@ -55,7 +55,7 @@ public enum DashboardRenderer {
         }
     }
 
-    /// `text` broken into lines of at most `width` columns at spaces, cutting longer words.
+    /// Breaks `text` into lines of at most `width` columns at spaces, cutting longer words.
     static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []

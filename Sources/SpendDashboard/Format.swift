@@ -17,7 +17,7 @@ enum Format {
         return "\(sign)$\(whole)." + String(repeating: "0", count: 4 - fraction.count) + fraction
     }
 
-    /// A count with thousands separators, as in `12,345`.
+    /// Formats a count with thousands separators, as in `12,345`.
     static func count(_ value: Int64) -> String {
         var digits = String(value.magnitude)
         var grouped = ""
@@ -28,7 +28,7 @@ enum Format {
         return (value < 0 ? "-" : "") + digits + grouped
     }
 
-    /// A count in at most five columns: `999`, `12.3k`, `4.5M`.
+    /// Formats a count in at most five columns: `999`, `12.3k`, `4.5M`.
     static func compactCount(_ value: Int64) -> String {
         let magnitude = Double(value.magnitude)
         let sign = value < 0 ? "-" : ""
@@ -39,12 +39,12 @@ enum Format {
         return sign + String(Int(magnitude / 1_000_000)) + "M"
     }
 
-    /// A rate per second with one decimal, as in `12.3/s`.
+    /// Formats a rate per second with one decimal, as in `12.3/s`.
     static func rate(_ perSecond: Double) -> String {
         oneDecimal(perSecond) + "/s"
     }
 
-    /// `part` of `whole` as a whole percentage: `<1%` for a small non-zero part, `-` when `whole` is zero.
+    /// Formats `part` of `whole` as a whole percentage: `<1%` for a small non-zero part, `-` when `whole` is zero.
     static func percent(_ part: Int64, of whole: Int64) -> String {
         guard whole > 0 else { return "-" }
         let percent = Int((Double(part) / Double(whole) * 100).rounded())
@@ -52,14 +52,14 @@ enum Format {
         return String(percent) + "%"
     }
 
-    /// A latency: `840ms` under a second, else seconds with one decimal, as in `1.2s`.
+    /// Formats a latency: `840ms` under a second, else seconds with one decimal, as in `1.2s`.
     static func milliseconds(_ value: Int64) -> String {
         if value < 1_000 { return "\(value)ms" }
         if value < 100_000 { return oneDecimal(Double(value) / 1_000) + "s" }
         return "\(value / 1_000)s"
     }
 
-    /// An age or remaining time in seconds: `0.4s`, `42s`, `3m05s`, `2h13m`, `3d04h`.
+    /// Formats an age or remaining time in seconds: `0.4s`, `42s`, `3m05s`, `2h13m`, `3d04h`.
     static func duration(_ seconds: Double) -> String {
         if seconds < 10 { return oneDecimal(max(0, seconds)) + "s" }
         let whole = Int64(seconds)
@@ -69,14 +69,14 @@ enum Format {
         return "\(whole / 86_400)d" + twoDigits((whole % 86_400) / 3_600) + "h"
     }
 
-    /// The time of day `HH:MM:SS` of Unix milliseconds `ms`, shifted by `offsetSeconds`.
+    /// Formats the time of day `HH:MM:SS` of Unix milliseconds `ms`, shifted by `offsetSeconds`.
     static func timeOfDay(ms: Int64, offsetSeconds: Int) -> String {
         let seconds = floorDivide(ms, 1_000) + Int64(offsetSeconds)
         let ofDay = ((seconds % 86_400) + 86_400) % 86_400
         return twoDigits(ofDay / 3_600) + ":" + twoDigits((ofDay % 3_600) / 60) + ":" + twoDigits(ofDay % 60)
     }
 
-    /// A UTC offset as `UTC`, `+02:00` or `-05:30`.
+    /// Formats a UTC offset as `+02:00` or `-05:30`.
     static func offset(_ seconds: Int) -> String {
         let sign = seconds < 0 ? "-" : "+"
         let minutes = abs(seconds) / 60

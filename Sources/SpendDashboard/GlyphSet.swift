@@ -41,7 +41,7 @@ public struct GlyphSet: Equatable, Sendable {
         ellipsis: "~", pointer: ">", arrowRight: ">"
     )
 
-    /// The bar character for `value` out of `maximum`, or a space for zero.
+    /// Returns the bar character for `value` out of `maximum`, or a space for zero.
     public func bar(_ value: Int64, of maximum: Int64) -> Character {
         guard maximum > 0, value > 0 else { return " " }
         let level = Int((Double(value) / Double(maximum) * Double(bars.count)).rounded(.up))

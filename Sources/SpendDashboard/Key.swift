@@ -17,7 +17,7 @@ public enum CursesKeyCode {
 }
 
 extension Key {
-    /// The key for a curses key code (`get_wch` returned `KEY_CODE_YES`).
+    /// Decodes a curses key code (`get_wch` returned `KEY_CODE_YES`).
     public init(cursesKeyCode code: Int32) {
         switch code {
         case CursesKeyCode.up: self = .up
@@ -37,7 +37,7 @@ extension Key {
         }
     }
 
-    /// The key for a character that `get_wch` returned (`OK`): Tab, Enter, Backspace (DEL or
+    /// Decodes a character that `get_wch` returned (`OK`): Tab, Enter, Backspace (DEL or
     /// Ctrl-H) and Esc get their own cases, other characters are `.character`.
     public init(cursesCharacter value: UInt32) {
         switch value {

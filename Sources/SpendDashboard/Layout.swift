@@ -1,4 +1,4 @@
-/// Where a pane goes on the screen: a full box, or one line of summary.
+/// The place of a pane on the screen: a full box, or one line of summary.
 public struct PanePlacement: Equatable, Sendable {
     public var pane: PaneKind
     public var rect: Rect
@@ -49,7 +49,7 @@ public enum DashboardLayout: Equatable, Sendable {
         }
     }
 
-    /// The placements of every pane in `area`.
+    /// Places every pane in `area`.
     func place(in area: Rect, focused: PaneKind) -> [PanePlacement] {
         if self == .compact { return placeCompact(in: area, focused: focused) }
         var placements: [PanePlacement] = []
@@ -85,7 +85,7 @@ public enum DashboardLayout: Equatable, Sendable {
         return placements
     }
 
-    /// The start of part `index` when `length` is split into `parts` near-equal parts.
+    /// Returns the start of part `index` when `length` is split into `parts` near-equal parts.
     private func split(_ length: Int, parts: Int, index: Int) -> Int {
         length * index / parts
     }

@@ -30,6 +30,7 @@ extension FrameDrawer {
         buffer.drawBox(rect, title: title, role: focused ? .focusedBorder : .border, titleRole: focused ? .focusedBorder : .header, glyphs: glyphs)
         let inner = rect.inset(by: 1)
         guard !inner.isEmpty else { return }
+
         let saved = buffer.clip
         buffer.clip = inner
         defer { buffer.clip = saved }
@@ -48,6 +49,7 @@ extension FrameDrawer {
             drawBudgets(in: inner)
         }
         buffer.clip = saved
+
         let count = rows.count(in: pane)
         if count > inner.height - 1, count > 0, pane != .quality {
             let position = " \(min(view.selectedRow(in: pane), count - 1) + 1)/\(count) "
@@ -67,7 +69,7 @@ extension FrameDrawer {
         buffer.writeFitted(text, x: rect.x + x, y: rect.y, width: remaining, role: role, glyphs: glyphs)
     }
 
-    /// One line about `pane`, for layouts without room for its box.
+    /// Returns one line about `pane`, for layouts without room for its box.
     private func summary(of pane: PaneKind, width: Int) -> (String, Role) {
         if let dimension = pane.dimension {
             let tableRows = rows.tableRows(dimension)
@@ -221,8 +223,8 @@ extension FrameDrawer {
             TableColumn(title: "org", width: 12, rightAligned: false),
             TableColumn(title: "user", width: 12, rightAligned: false),
         ], width: rect.width, minimumKeyWidth: 14)
-        // The model column takes the spare width up to 24 columns and gives the rest to the
-        // organization and user columns; it shows after time, cost and latency.
+        // The model column takes the spare width up to 24 columns, and the organization and
+        // user columns share the rest. On screen the model follows the time.
         var widened = columns
         if widened.count == 7, widened[0].width > 24 {
             let extra = widened[0].width - 24

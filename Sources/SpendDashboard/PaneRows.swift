@@ -12,7 +12,7 @@ public struct DrillTarget: Equatable, Sendable {
         self.value = value
     }
 
-    /// The term in filter syntax, with the value quoted when it holds more than letters,
+    /// The term in filter syntax, with the value quoted when it contains more than letters,
     /// digits and `_ . : / @ -`.
     public var term: String {
         let bare = !value.isEmpty && value.unicodeScalars.allSatisfy { scalar in
@@ -23,7 +23,7 @@ public struct DrillTarget: Equatable, Sendable {
         return "\(field)=\"\(escaped)\""
     }
 
-    /// The filter field for a dimension.
+    /// Returns the filter field for a dimension.
     public static func field(for dimension: Dimension) -> String {
         switch dimension {
         case .organization: return "org"
@@ -52,7 +52,7 @@ public struct PaneRows: Sendable {
         self.redactsUsers = redactsUsers
     }
 
-    /// The rows of a table pane, sorted by `sort`.
+    /// Returns the rows of a table pane, sorted by `sort`.
     func tableRows(_ dimension: Dimension) -> [ReportRow] {
         sorted(data.result.rows[dimension] ?? [])
     }
@@ -62,7 +62,7 @@ public struct PaneRows: Sendable {
             + tableRows(.model).map { LatencyRow(dimension: .model, row: $0) }
     }
 
-    /// The kinds of data-quality rows: label, count and whether a count above zero is a problem.
+    /// Returns the data-quality rows: label, count and whether a count above zero is a problem.
     func qualityRows() -> [(label: String, value: Int64, severity: Severity)] {
         let counts = data.result.counts
         let messages = max(counts.messages, 1)
@@ -81,7 +81,7 @@ public struct PaneRows: Sendable {
         ]
     }
 
-    /// The number of selectable rows in `pane`.
+    /// Returns the number of selectable rows in `pane`.
     public func count(in pane: PaneKind) -> Int {
         if let dimension = pane.dimension { return tableRows(dimension).count }
         switch pane {
@@ -93,7 +93,7 @@ public struct PaneRows: Sendable {
         }
     }
 
-    /// The filter term that Enter on row `index` of `pane` adds, or nil when the row has none.
+    /// Returns the filter term that Enter on row `index` of `pane` adds, or nil when the row has none.
     public func drillTarget(in pane: PaneKind, at index: Int) -> DrillTarget? {
         if let dimension = pane.dimension {
             let rows = tableRows(dimension)
@@ -116,7 +116,7 @@ public struct PaneRows: Sendable {
         }
     }
 
-    /// The term for a budget scope such as `org:acme`; nil for `total` and unknown scopes.
+    /// Returns the term for a budget scope such as `org:acme`; nil for `total` and unknown scopes.
     static func target(forBudgetScope scope: String) -> DrillTarget? {
         guard let colon = scope.firstIndex(of: ":") else { return nil }
         let kind = String(scope[..<colon])
@@ -126,14 +126,14 @@ public struct PaneRows: Sendable {
         return DrillTarget(field: field, value: value)
     }
 
-    /// The text shown for a user id: the id, or with redaction a short stable hash of it.
+    /// Returns the text shown for a user id: the id, or with redaction a short stable hash of it.
     public func displayedUser(_ user: String?) -> String? {
         guard let user else { return nil }
         return redactsUsers ? Self.redacted(user) : user
     }
 
-    /// `user#` and six hex digits of the id's 32-bit FNV-1a hash: the same id always gives
-    /// the same text, so rows can be told apart without showing the id.
+    /// Returns `user#` and six hex digits of the id's 32-bit FNV-1a hash. The same id always
+    /// gives the same text, so rows stay distinct without showing the id.
     public static func redacted(_ user: String) -> String {
         var hash: UInt32 = 0x811C_9DC5
         for byte in user.utf8 {
@@ -166,7 +166,7 @@ public struct PaneRows: Sendable {
     }
 }
 
-/// How bad a value is; shown as a glyph as well as a colour, so it reads without colour.
+/// The severity of a value, shown as a glyph as well as a colour so it reads without colour.
 enum Severity {
     case none
     case ok

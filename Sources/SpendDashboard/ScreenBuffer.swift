@@ -31,7 +31,7 @@ public struct TextAttributes: OptionSet, Hashable, Sendable {
 /// One terminal cell: a grapheme, its role and extra attributes.
 ///
 /// A character two columns wide fills its own cell (`width` 2) and the cell to its right,
-/// which holds a continuation cell (`width` 0) that draws nothing.
+/// which is a continuation cell (`width` 0) that draws nothing.
 public struct Cell: Equatable, Sendable {
     public var character: Character
     /// Columns the character takes: 1, 2 for wide characters, 0 for the right half of a wide one.

@@ -1,7 +1,7 @@
 /// Turns a ``ScreenBuffer`` into text: plain lines for golden tests and snapshots, or text
 /// with ANSI escape sequences (SGR) for `.ans` snapshots and `report --format screen --color`.
 public enum TextRenderer {
-    /// One string per row; trailing spaces are dropped when `trimmingTrailingSpaces` is true.
+    /// Returns one string per row, without trailing spaces when `trimmingTrailingSpaces` is true.
     public static func plainLines(_ buffer: ScreenBuffer, trimmingTrailingSpaces: Bool = true) -> [String] {
         (0..<buffer.height).map { y in
             var line = ""
@@ -15,12 +15,12 @@ public enum TextRenderer {
         }
     }
 
-    /// The rows joined by newlines, with a final newline.
+    /// Returns the rows joined by newlines, with a final newline.
     public static func plainText(_ buffer: ScreenBuffer) -> String {
         plainLines(buffer).joined(separator: "\n") + "\n"
     }
 
-    /// The rows with SGR sequences for `theme` at `depth`; every row ends with a reset.
+    /// Returns the rows with SGR sequences for `theme` at `depth`. Every row ends with a reset.
     public static func ansiText(_ buffer: ScreenBuffer, theme: Theme, depth: ColorDepth) -> String {
         var output = ""
         for y in 0..<buffer.height {
@@ -50,7 +50,7 @@ public enum TextRenderer {
         return output
     }
 
-    /// The SGR sequence that resets and then sets `style`.
+    /// Returns the SGR sequence that resets and then sets `style`.
     public static func sgr(_ style: Style) -> String {
         var codes = ["0"]
         if style.attributes.contains(.bold) { codes.append("1") }

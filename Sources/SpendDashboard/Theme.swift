@@ -19,7 +19,7 @@ public enum TerminalColor: Hashable, Sendable {
         return nil
     }
 
-    /// The closest colour a terminal of `depth` can show, or nil when it shows none.
+    /// Returns the closest colour a terminal of `depth` can show, or nil when it shows none.
     public func reduced(to depth: ColorDepth) -> TerminalColor? {
         switch (self, depth) {
         case (_, .none):
@@ -39,7 +39,7 @@ public enum TerminalColor: Hashable, Sendable {
         }
     }
 
-    /// The red, green and blue components of palette entry `index`, as xterm sets them.
+    /// Returns the red, green and blue components of palette entry `index`, as xterm sets them.
     public static func components(ofIndex index: UInt8) -> (UInt8, UInt8, UInt8) {
         let base: [(UInt8, UInt8, UInt8)] = [
             (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
@@ -127,7 +127,7 @@ public struct Theme: Equatable, Sendable {
         styles[role] ?? styles[.normal] ?? .plain
     }
 
-    /// The style of `role` as drawn on a terminal of `depth`.
+    /// Returns the style of `role` as drawn on a terminal of `depth`.
     ///
     /// Without colour, every role takes the attributes of the monochrome theme, because a
     /// colour theme may mark the selection or an error by colour alone.

@@ -24,7 +24,7 @@ public struct ThemeCatalog: Sendable {
     /// Theme files that failed to parse; they are left out of `themes`.
     public private(set) var errors: [ThemeParseError]
 
-    /// The folders searched for `*.theme` files, first match of a name wins:
+    /// Returns the folders searched for `*.theme` files, where the first match of a name wins:
     /// `$XDG_CONFIG_HOME/spendtop/themes` (or `~/.config/spendtop/themes`), the nearest `Themes`
     /// folder above the executable, and `./Themes`.
     public static func searchDirectories(environment: [String: String], executablePath: String, currentDirectory: String) -> [String] {
@@ -84,7 +84,7 @@ public struct ThemeCatalog: Sendable {
         self.errors = []
     }
 
-    /// The index of the theme called `name`, or nil.
+    /// Returns the index of the theme called `name`, or nil.
     public func index(of name: String) -> Int? {
         themes.firstIndex { $0.name == name }
     }

@@ -4,7 +4,7 @@ public struct ThemeParseError: Error, Equatable, Sendable, CustomStringConvertib
     public var source: String
     /// The line number, from 1.
     public var line: Int
-    /// A full sentence that says what is wrong and how to fix it.
+    /// A full sentence: what is wrong and how to fix it.
     public var message: String
 
     public init(source: String, line: Int, message: String) {

@@ -103,7 +103,7 @@ public struct TextField: Equatable, Sendable {
 /// The filter editor opened by `/`.
 public struct FilterEditor: Equatable, Sendable {
     public var field: TextField
-    /// Why the text last submitted was rejected, shown under the field.
+    /// The reason the text last submitted was rejected, shown under the field.
     public var error: String?
 
     public init(text: String, error: String? = nil) {
@@ -127,7 +127,7 @@ public struct OrganizationPicker: Equatable, Sendable {
     }
 }
 
-/// What the operator has chosen: focus, selection, window, filter, and the open overlays.
+/// The operator's choices: focus, selection, window, filter, and the open overlays.
 public struct ViewState: Equatable, Sendable {
     public var focusedPane: PaneKind = .provider
     /// Selected row per pane, 0 when missing.
@@ -180,7 +180,7 @@ public enum Key: Equatable, Sendable {
     case other(Int32)
 }
 
-/// What the wiring must do after a key: everything else the controller changes in ``ViewState``.
+/// An action the wiring must take after a key. Everything else the controller changes in ``ViewState``.
 public enum Command: Equatable, Sendable {
     case quit
     /// Query again with this filter text (already validated, or empty for none).

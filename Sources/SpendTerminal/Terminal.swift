@@ -6,7 +6,7 @@ import Darwin
 import CNcurses
 import SpendDashboard
 
-/// Why the terminal could not start.
+/// A failure to start the terminal.
 public struct TerminalError: Error, CustomStringConvertible {
     public var description: String
 }
@@ -43,7 +43,7 @@ public final class Terminal {
         nonl()
         keypad(screen, true)
         curs_set(0)
-        // Esc alone is told apart from the start of an escape sequence after this delay (ms).
+        // After this delay (ms) a lone Esc counts as the Esc key, not the start of an escape sequence.
         set_escdelay(25)
         Self.checkKeyCodes()
 
@@ -153,7 +153,7 @@ public final class Terminal {
 
     // MARK: Colours
 
-    /// The colour depth: none under NO_COLOR or without colour support, else from terminfo's
+    /// Returns the colour depth: none under NO_COLOR or without colour support, else from terminfo's
     /// colour count.
     ///
     /// - Note: A terminal that sets COLORTERM=truecolor but whose terminfo entry has 256 colours
@@ -189,7 +189,7 @@ public final class Terminal {
         }
     }
 
-    /// The curses colour number of `color`, already reduced to ``colorDepth``.
+    /// Returns the curses colour number of `color`, already reduced to ``colorDepth``.
     private func colorNumber(_ color: TerminalColor, isForeground: Bool) -> Int32 {
         switch color {
         case .terminalDefault:
@@ -210,11 +210,18 @@ public final class Terminal {
 
     /// Stops in debug builds if the key codes the dashboard decodes differ from this curses.h.
     private static func checkKeyCodes() {
-        assert(CursesKeyCode.up == KEY_UP && CursesKeyCode.down == KEY_DOWN)
-        assert(CursesKeyCode.left == KEY_LEFT && CursesKeyCode.right == KEY_RIGHT)
-        assert(CursesKeyCode.backTab == KEY_BTAB && CursesKeyCode.resize == KEY_RESIZE)
-        assert(CursesKeyCode.backspace == KEY_BACKSPACE && CursesKeyCode.enter == KEY_ENTER)
-        assert(CursesKeyCode.pageUp == KEY_PPAGE && CursesKeyCode.pageDown == KEY_NPAGE)
-        assert(CursesKeyCode.home == KEY_HOME && CursesKeyCode.end == KEY_END && CursesKeyCode.delete == KEY_DC)
+        assert(CursesKeyCode.up == KEY_UP)
+        assert(CursesKeyCode.down == KEY_DOWN)
+        assert(CursesKeyCode.left == KEY_LEFT)
+        assert(CursesKeyCode.right == KEY_RIGHT)
+        assert(CursesKeyCode.backTab == KEY_BTAB)
+        assert(CursesKeyCode.resize == KEY_RESIZE)
+        assert(CursesKeyCode.backspace == KEY_BACKSPACE)
+        assert(CursesKeyCode.enter == KEY_ENTER)
+        assert(CursesKeyCode.pageUp == KEY_PPAGE)
+        assert(CursesKeyCode.pageDown == KEY_NPAGE)
+        assert(CursesKeyCode.home == KEY_HOME)
+        assert(CursesKeyCode.end == KEY_END)
+        assert(CursesKeyCode.delete == KEY_DC)
     }
 }

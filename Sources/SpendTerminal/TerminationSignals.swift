@@ -22,7 +22,7 @@ public enum TerminationSignals {
                 receivedSignal.store(number, ordering: .relaxed)
             }
             sigemptyset(&action.sa_mask)
-            // No SA_RESTART: a blocking read returns early, so the loop sees the signal at once.
+            // Without SA_RESTART a blocking read returns early, so the loop checks the signal at once.
             action.sa_flags = 0
             sigaction(signalNumber, &action, nil)
         }
@@ -34,7 +34,7 @@ public enum TerminationSignals {
         return value == 0 ? nil : value
     }
 
-    /// The exit status for a process ended by `signalNumber`: 128 plus the number, as shells report it.
+    /// Returns the exit status for a process ended by `signalNumber`: 128 plus the number, as shells report it.
     public static func exitStatus(for signalNumber: Int32) -> Int32 {
         128 + signalNumber
     }
