@@ -47,11 +47,13 @@ public final class Terminal {
         set_escdelay(25)
         Self.checkKeyCodes()
 
-        colorDepth = Self.detectColorDepth(environment: environment)
-        if colorDepth != .none {
+        // COLORS is set by start_color, so colours start before the depth is read.
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        if !noColor && has_colors() {
             start_color()
             hasDefaultColors = use_default_colors() == OK
         }
+        colorDepth = Self.detectColorDepth(environment: environment)
         self.theme = theme
         width = Int(spendtop_getmaxx(screen))
         height = Int(spendtop_getmaxy(screen))
@@ -154,7 +156,7 @@ public final class Terminal {
     // MARK: Colours
 
     /// Returns the colour depth: none under NO_COLOR or without colour support, else from terminfo's
-    /// colour count.
+    /// colour count. Call it after `start_color`, which sets that count.
     ///
     /// - Note: A terminal that sets COLORTERM=truecolor but whose terminfo entry has 256 colours
     ///   (xterm-256color) gets the nearest of the 256, because ncurses can only send the colours
