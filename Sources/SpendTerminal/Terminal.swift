@@ -35,7 +35,7 @@ public final class Terminal {
         }
         setlocale(LC_ALL, "")
         guard spendtop_newterm() != nil else {
-            throw TerminalError(description: "cannot start the terminal for TERM='\(environment["TERM"] ?? "")'; set TERM to a type this system's terminfo knows, such as xterm-256color.")
+            throw TerminalError(description: "cannot start the terminal for TERM='\(environment["TERM"] ?? "")'; set TERM to a terminal type with a terminfo entry on this system, such as xterm-256color.")
         }
         let screen = spendtop_stdscr()
         cbreak()
