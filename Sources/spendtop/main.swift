@@ -9,6 +9,9 @@ func runMain(_ arguments: [String]) -> Int32 {
         case "report":
             rest.removeFirst()
             return try runReport(rest)
+        case "preview":
+            rest.removeFirst()
+            return try runPreview(rest)
         case "--help", "-h", "help":
             print(mainHelp)
             return 0
