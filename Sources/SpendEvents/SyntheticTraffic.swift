@@ -221,9 +221,12 @@ public struct SyntheticTraffic: Sendable {
             // 1e-06 ... 9.9e-05: the digits of the micro count, then the exponent.
             let digits = String(magnitude)
             let exponent = 6 - (digits.count - 1)
-            let mantissa = digits.count == 1 ? digits : digits.prefix(1) + "." + digits.dropFirst()
-            let trimmed = mantissa.hasSuffix("0") && mantissa.contains(".") ? String(mantissa.dropLast()) : String(mantissa)
-            return "\(sign)\(trimmed)e-0\(exponent)"
+            var fraction = digits.dropFirst()
+            while fraction.hasSuffix("0") {
+                fraction = fraction.dropLast()
+            }
+            let mantissa = fraction.isEmpty ? String(digits.prefix(1)) : digits.prefix(1) + "." + fraction
+            return "\(sign)\(mantissa)e-0\(exponent)"
         }
         let whole = magnitude / 1_000_000
         var fraction = String(magnitude % 1_000_000)
