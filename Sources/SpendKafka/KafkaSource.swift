@@ -47,7 +47,10 @@ public final class KafkaSource: @unchecked Sendable {
         if let groupID = options.groupID {
             properties.append(KafkaProperty(name: "group.id", value: groupID))
         } else {
-            // Watching must never move a production group's offsets.
+            // librdkafka gives a consumer queue and rd_kafka_assign only to a handle with a
+            // group id. This one is unique and never joined (no subscribe), and nothing is
+            // committed, so watching never moves a production group's offsets.
+            properties.append(KafkaProperty(name: "group.id", value: "spendtop-watch-\(UUID().uuidString.lowercased())"))
             properties.append(KafkaProperty(name: "enable.auto.commit", value: "false"))
             properties.append(KafkaProperty(name: "enable.auto.offset.store", value: "false"))
         }
@@ -71,7 +74,11 @@ public final class KafkaSource: @unchecked Sendable {
         }
         client = try ClientHandle(type: RD_KAFKA_CONSUMER, properties: properties, callbacks: callbacks)
         // The consumer queue is a new reference that must be destroyed before the client.
-        consumerQueue = rd_kafka_queue_get_consumer(client.pointer)
+        guard let queue = rd_kafka_queue_get_consumer(client.pointer) else {
+            client.destroy()
+            throw KafkaError(.clientCreation, "librdkafka created the consumer without a consumer queue.")
+        }
+        consumerQueue = queue
         logFile?.write(severity: "INFO", facility: "spendtop", message: "consumer created: \(options.redactedDescription)")
     }
 
