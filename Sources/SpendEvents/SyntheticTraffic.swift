@@ -3,11 +3,12 @@ import Foundation
 /// A deterministic generator of cost-tracking events for demos, load tests and benchmarks.
 ///
 /// The same seed gives the same sequence of event ids, organizations, models, tokens, costs and
-/// latencies. Only the timestamps come from the caller, through `nextEvent(at:)`. Each event is
-/// serialized the way the publisher's Python `json.dumps` writes it: `", "` and `": "` separators,
-/// non-ASCII as lowercase `\uXXXX` escapes, UTC timestamps with six fractional digits and a `Z`,
-/// and USD amounts with at most six decimals in Python's float form, so that a consumer summing
-/// the written amounts in micro-dollars gets exactly `SyntheticEvent.cost`.
+/// latencies. Only the timestamps come from the caller, through `nextEvent(at:)`.
+///
+/// Each event is serialized the way the publisher's Python `json.dumps` writes it: `", "` and
+/// `": "` separators, non-ASCII as lowercase `\uXXXX` escapes, and UTC timestamps with six
+/// fractional digits and a `Z`. USD amounts have at most six decimals in Python's float form, so
+/// a consumer summing the written amounts in micro-dollars gets exactly `SyntheticEvent.cost`.
 public struct SyntheticTraffic: Sendable {
     /// The organizations events are drawn from, most active first (`district-1`, `district-2`, …).
     public let organizations: [String]
@@ -198,7 +199,7 @@ public struct SyntheticTraffic: Sendable {
 
     private mutating func userID(organization: String) -> String {
         // Each organization gets its own block of user numbers, so user ids never collide across
-        // organizations; an organization outside the list gets the block after the last one.
+        // organizations. An organization outside the list gets the block after the last one.
         let block = organizations.firstIndex(of: organization) ?? organizations.count
         let number = block * Self.usersPerOrganization + userWeights.sample(random.nextUnit()) + 1
         let digits = String(number)
@@ -313,7 +314,7 @@ public struct SyntheticIncident: Sendable, Equatable {
         elapsedMs >= afterMs && elapsedMs < afterMs + durationMs
     }
 
-    /// An incident specification that could not be parsed; `message` says which part and why.
+    /// An incident specification that could not be parsed. `message` names the part and the reason.
     public struct ParseError: Error, Sendable {
         public let message: String
     }
@@ -400,7 +401,7 @@ struct SyntheticModel: Sendable {
     var weight: Double
 
     // NOTE: prices are approximate list prices per million tokens from late 2025, and the latency
-    // medians are invented; both only need to look plausible on a dashboard.
+    // medians are invented. Both only need to look plausible on a dashboard.
     static let catalog: [SyntheticModel] = [
         SyntheticModel(provider: "anthropic", name: "claude-haiku-4-5-20251001", inputNanosPerToken: 1000, outputNanosPerToken: 5000, latencyMedianMs: 2200, latencySigma: 0.35, weight: 20),
         SyntheticModel(provider: "anthropic", name: "claude-sonnet-4-5-20250929", inputNanosPerToken: 3000, outputNanosPerToken: 15_000, latencyMedianMs: 4000, latencySigma: 0.4, weight: 15),
@@ -472,12 +473,12 @@ struct SeededRandom: Sendable {
         return result
     }
 
-    /// A uniform double in [0, 1).
+    /// Returns a uniform double in [0, 1).
     mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// A log-normal sample: `median * exp(sigma * z)` with `z` standard normal (Box-Muller).
+    /// Returns a log-normal sample, `median * exp(sigma * z)` with `z` standard normal (Box-Muller).
     mutating func logNormal(median: Double, sigma: Double) -> Double {
         let u1 = max(nextUnit(), 1e-300)
         let u2 = nextUnit()
@@ -485,7 +486,7 @@ struct SeededRandom: Sendable {
         return median * exp(sigma * z)
     }
 
-    /// A random version-4 UUID in lowercase, e.g. `1272758e-c8e2-46b1-a43a-13fd992f835b`.
+    /// Returns a random version-4 UUID in lowercase, e.g. `1272758e-c8e2-46b1-a43a-13fd992f835b`.
     mutating func uuidString() -> String {
         var high = next()
         var low = next()
@@ -532,7 +533,7 @@ struct CumulativeWeights: Sendable {
         self.init((1...max(1, count)).map { 1 / pow(Double($0), exponent) })
     }
 
-    /// The index whose share of the total contains `unit` (a uniform number in [0, 1)).
+    /// Returns the index whose share of the total contains `unit` (a uniform number in [0, 1)).
     func sample(_ unit: Double) -> Int {
         let target = unit * (cumulative.last ?? 0)
         var low = 0

@@ -77,7 +77,7 @@ final class ClientHandle: @unchecked Sendable {
                 let callbacks = Unmanaged<ClientCallbacks>.fromOpaque(opaque).takeUnretainedValue()
                 let bytes = json.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
                 callbacks.onStatistics?(bytes)
-                // 0 tells librdkafka to free the JSON buffer itself.
+                // Returning 0 makes librdkafka free the JSON buffer itself.
                 return 0
             }
         }
@@ -114,8 +114,8 @@ final class ClientHandle: @unchecked Sendable {
         destroy()
     }
 
-    /// The partition count of each topic in `topics` that exists, from a metadata request.
-    /// A topic the cluster does not know is left out.
+    /// Returns the partition count of each topic in `topics`, read with a metadata request.
+    /// A topic that the cluster does not have is left out.
     func partitionCounts(topics: [String], timeoutMs: Int32) throws -> [String: Int32] {
         var counts: [String: Int32] = [:]
         for topic in topics {

@@ -6,7 +6,7 @@ import Foundation
 /// It speaks the real Kafka protocol over TCP, so any client (kcat, another spendtop process)
 /// can use it through `bootstrapServers`. Limits of the mock cluster in librdkafka 2.0.2: it keeps
 /// at most 5 MiB (and 100,000 message sets) per partition and drops the oldest, about 5,500
-/// events of 870 bytes; it has no SASL; it answers every offsets-for-times lookup with -1; and it
+/// events of 870 bytes; it has no SASL; it returns -1 for every offsets-for-times lookup; and it
 /// cannot add partitions to a topic that exists. It serves live tails, demos and tests, not long
 /// replays.
 public final class EmbeddedBroker: @unchecked Sendable {
@@ -69,7 +69,7 @@ public final class EmbeddedBroker: @unchecked Sendable {
     }
 
     /// Makes the next `errors.count` requests of type `request` fail, in order, with these codes.
-    /// `KafkaErrorCode.transport` closes the connection instead of answering.
+    /// `KafkaErrorCode.transport` closes the connection instead of responding.
     public func injectErrors(_ errors: [KafkaErrorCode], into request: KafkaRequestType) {
         var codes = errors.map { rd_kafka_resp_err_t(rawValue: $0.rawValue) }
         rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, codes.count, &codes)

@@ -35,7 +35,7 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
         String(cString: rd_kafka_err2str(code))
     }
 
-    /// The text in a NUL-terminated buffer that librdkafka filled in, such as an `errstr`.
+    /// Returns the text in a NUL-terminated buffer that librdkafka filled in, such as an `errstr`.
     static func text(ofBuffer buffer: [CChar]) -> String {
         let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)
@@ -55,7 +55,7 @@ public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable, CustomString
         self.rawValue = code.rawValue
     }
 
-    /// Makes the embedded broker close the client's connection instead of answering.
+    /// Makes the embedded broker close the client's connection instead of responding.
     public static let transport = KafkaErrorCode(RD_KAFKA_RESP_ERR__TRANSPORT)
     public static let notLeaderForPartition = KafkaErrorCode(RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION)
     public static let leaderNotAvailable = KafkaErrorCode(RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)

@@ -36,7 +36,7 @@ public final class KafkaLogFile: @unchecked Sendable {
         }
     }
 
-    /// The syslog severity names librdkafka's levels map to (0 emerg ... 7 debug).
+    /// Returns the syslog severity name of a librdkafka log level (0 emerg ... 7 debug).
     static func severityName(level: Int32) -> String {
         let names = ["EMERG", "ALERT", "CRIT", "ERROR", "WARNING", "NOTICE", "INFO", "DEBUG"]
         return names.indices.contains(Int(level)) ? names[Int(level)] : "LEVEL\(level)"

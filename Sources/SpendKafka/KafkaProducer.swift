@@ -51,7 +51,7 @@ public final class KafkaProducer: @unchecked Sendable {
         close()
     }
 
-    /// The number of partitions of `topic`, from a metadata request.
+    /// Returns the number of partitions of `topic`, read with a metadata request.
     public func partitionCount(topic: String, timeoutMs: Int32 = 10_000) throws -> Int {
         let counts = try client.partitionCounts(topics: [topic], timeoutMs: timeoutMs)
         guard let count = counts[topic] else {

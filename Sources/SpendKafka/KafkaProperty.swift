@@ -26,7 +26,7 @@ public struct KafkaProperty: Sendable, Equatable {
 }
 
 extension Array where Element == KafkaProperty {
-    /// The value of the last property named `name`, since a later property overrides an earlier one.
+    /// Returns the value of the last property named `name`, because a later property overrides an earlier one.
     public func value(of name: String) -> String? {
         last { $0.name == name }?.value
     }

@@ -11,7 +11,7 @@ import Foundation
 /// Two threads run per source, outside the Swift concurrency pool: one serves librdkafka's
 /// callbacks (errors and statistics, which drive `status.connection`), and one fetches batches with
 /// `rd_kafka_consume_batch_queue` and appends them to a queue that `drain` empties. When the
-/// queue holds `maximumQueuedMessages`, the fetching thread waits, and librdkafka stops fetching
+/// queue contains `maximumQueuedMessages`, the fetching thread waits, and librdkafka stops fetching
 /// once its own buffer fills.
 public final class KafkaSource: @unchecked Sendable {
     public let options: KafkaSourceOptions
@@ -351,8 +351,8 @@ public final class KafkaSource: @unchecked Sendable {
 
     /// The first offset at or after `timeMs` in each partition where the brokers find one.
     ///
-    /// - Note: librdkafka 2.0.2's mock cluster answers every lookup with -1. A partition without
-    ///   an answer starts at its earliest retained offset, and the caller drops older events by
+    /// - Note: librdkafka 2.0.2's mock cluster returns -1 for every lookup. A partition without
+    ///   an offset starts at its earliest retained offset, and the caller drops older events by
     ///   their own time. Against a real broker -1 means that no message is that new, so the source
     ///   then reads the partition's whole retention only for the caller to drop it.
     private func lookUpOffsets(_ partitions: [TopicPartition], timeMs: Int64) -> [TopicPartition: Int64] {
@@ -425,8 +425,8 @@ public final class KafkaSource: @unchecked Sendable {
          RD_KAFKA_RESP_ERR__AUTHENTICATION, RD_KAFKA_RESP_ERR__SSL, RD_KAFKA_RESP_ERR__FATAL].contains(code)
     }
 
-    /// Whether librdkafka's statistics show a connection in state UP to a broker of the cluster
-    /// (bootstrap entries, which have node id -1, do not count); nil when the JSON is unreadable.
+    /// Returns whether librdkafka's statistics show a connection in state UP to a cluster broker,
+    /// or nil when the JSON is unreadable. Bootstrap entries, which have node id -1, do not count.
     static func anyBrokerUp(statisticsJSON: [UInt8]) -> Bool? {
         guard let root = try? JSONSerialization.jsonObject(with: Data(statisticsJSON)) as? [String: Any],
               let brokers = root["brokers"] as? [String: Any] else { return nil }

@@ -1,4 +1,4 @@
-/// Where a `KafkaSource` starts reading each partition.
+/// The offset at which a `KafkaSource` starts reading each partition.
 public enum KafkaStartPosition: Sendable, Equatable {
     /// Only messages produced after the start.
     case latest
@@ -8,7 +8,7 @@ public enum KafkaStartPosition: Sendable, Equatable {
     case time(milliseconds: Int64)
 }
 
-/// What a `KafkaSource` reads and how it connects: the parsed `-b`, `-t`, `-X`, `-F`, `--from`,
+/// The topics, start position and connection settings of a `KafkaSource`: the parsed `-b`, `-t`, `-X`, `-F`, `--from`,
 /// `--until-end`, `--group`, `--log-file` and `--connect-timeout` options.
 public struct KafkaSourceOptions: Sendable, Equatable {
     /// The cost-tracking topic, read when no topic is given.
@@ -26,7 +26,7 @@ public struct KafkaSourceOptions: Sendable, Equatable {
     public var untilEnd = false
     /// A consumer group to join; nil assigns every partition and commits nothing.
     public var groupID: String?
-    /// Where librdkafka's log goes; nil discards it.
+    /// The file that receives librdkafka's log, or nil to discard the log.
     public var logFilePath: String?
     /// How long a caller should wait for the first connection before giving up, in seconds.
     /// `KafkaSource` does not enforce it.
@@ -81,7 +81,7 @@ public struct KafkaMessage: Sendable {
 /// The state of a `KafkaSource` for a dashboard header: connection, lag and throughput.
 public struct KafkaSourceStatus: Sendable, Equatable {
     public enum Connection: Sendable, Equatable {
-        /// No broker has answered yet, or the connection was lost without an error report.
+        /// No broker has responded yet, or the connection was lost without an error report.
         case connecting
         case connected
         /// librdkafka reported that the brokers cannot be reached; the text is librdkafka's.

@@ -74,7 +74,7 @@ final class SourceState: @unchecked Sendable {
     // MARK: Partitions
 
     /// Records assigned partitions with their start offset (nil when a group decides it) and
-    /// high watermark; with `recordEnds`, that watermark is also the end for `untilEnd`.
+    /// high watermark. With `recordEnds`, that watermark is also the end for `untilEnd`.
     func addPartitions(_ added: [(TopicPartition, Int64?, Int64)], recordEnds: Bool) {
         condition.lock()
         defer { condition.unlock() }
@@ -126,15 +126,15 @@ final class SourceState: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Records a successful answer from a broker.
+    /// Records a successful response from a broker.
     func markAnswered() {
         condition.lock()
         connection = .connected
         condition.unlock()
     }
 
-    /// Applies the statistics' view: a connection in state UP means connected; none means a lost
-    /// connection, shown as connecting unless an error report already said down.
+    /// Applies the statistics' view. A connection in state UP means connected. No such connection
+    /// means a lost connection, shown as connecting unless an error report already set down.
     func observeBrokers(anyUp: Bool) {
         condition.lock()
         defer { condition.unlock() }

@@ -97,14 +97,14 @@ final class KafkaEndToEndTests: XCTestCase {
         return URL(fileURLWithPath: path)
     }
 
-    /// Every message of the topic formatted by kcat (the value by default), from the beginning to the end.
+    /// Reads every message of the topic with kcat, formatted (the value by default), from the beginning to the end.
     private func consumeWithKcat(_ address: String, format: String = "%s\\n") throws -> [String] {
         let result = try run(try kcat(), ["-C", "-b", address, "-t", Self.topic, "-e", "-q", "-f", format], timeout: 60)
         XCTAssertEqual(result.status, 0, result.errors)
         return result.output.split(separator: "\n").map(String.init)
     }
 
-    /// The sum of `data.cost_estimate_usd` over JSON lines, summed in micro-dollars, with six decimals.
+    /// Sums `data.cost_estimate_usd` over JSON lines in micro-dollars and formats it with six decimals.
     private func spendOf(_ lines: [String]) -> String {
         var micros: Int64 = 0
         for line in lines {
@@ -118,7 +118,7 @@ final class KafkaEndToEndTests: XCTestCase {
         return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
-    /// The event count, spend and cache hits from `emitted N events, spend_usd X, cache_hits N`.
+    /// Returns the event count, spend and cache hits from `emitted N events, spend_usd X, cache_hits N`.
     private func summaryNumbers(_ output: String) -> [String] {
         let words = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
         guard words.count == 7 else { return [] }

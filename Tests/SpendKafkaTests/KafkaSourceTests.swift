@@ -77,7 +77,7 @@ final class KafkaSourceTests: XCTestCase {
         defer { source.stop() }
         let messages = receiveUntilEnd(from: source, timeout: 20)
 
-        // The mock cluster answers offsets-for-times with -1, so every retained message arrives
+        // The mock cluster returns -1 for every offsets-for-times lookup, so every retained message arrives
         // and the caller drops the older ones by this time.
         XCTAssertEqual(source.requestedStartTimeMs, startMs)
         XCTAssertEqual(messages.count, 60)

@@ -53,14 +53,14 @@ func waitFor(_ timeout: Double, _ condition: () -> Bool) -> Bool {
     return condition()
 }
 
-/// The `event_id` of each message value, nil for a value without one.
+/// Returns the `event_id` of each message value, nil for a value without one.
 func eventIDs(_ messages: [KafkaMessage]) -> [String?] {
     messages.map { message in
         (try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any])?["event_id"] as? String
     }
 }
 
-/// The sum of the `data.cost_estimate_usd` values, read from the JSON text in micro-dollars.
+/// Sums the `data.cost_estimate_usd` values of the messages in micro-dollars.
 func spend(_ messages: [KafkaMessage]) -> Money {
     var total = Money.zero
     for message in messages {

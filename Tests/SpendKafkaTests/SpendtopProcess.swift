@@ -90,7 +90,7 @@ private final class DataBox: @unchecked Sendable {
     var value = Data()
 }
 
-/// The numbers in emit's summary line `emitted N events, spend_usd X.XXXXXX, cache_hits N`.
+/// Parses the numbers in emit's summary line `emitted N events, spend_usd X.XXXXXX, cache_hits N`.
 func parseEmitSummary(_ output: String) -> (events: Int, spend: String, cacheHits: Int)? {
     let words = output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
     guard words.count == 7, words[0] == "emitted", words[2] == "events,", words[3] == "spend_usd", words[5] == "cache_hits",
