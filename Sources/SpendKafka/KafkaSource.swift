@@ -94,7 +94,8 @@ public final class KafkaSource: @unchecked Sendable {
     }
 
     /// Starts the callback and fetching threads and returns at once. Connection problems show in
-    /// `status.connection` as soon as librdkafka reports them.
+    /// `status.connection` as soon as librdkafka reports them. The threads keep the source alive
+    /// until `stop()` is called.
     public func start() {
         lifecycleLock.lock()
         defer { lifecycleLock.unlock() }

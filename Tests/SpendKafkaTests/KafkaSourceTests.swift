@@ -102,6 +102,21 @@ final class KafkaSourceTests: XCTestCase {
         XCTAssertEqual(source.status.partitions.count, 5)
     }
 
+    func testGroupReadsEveryMessage() throws {
+        let broker = try EmbeddedBroker()
+        defer { broker.stop() }
+        let events = try publishEvents(to: broker.bootstrapServers, count: 300, seed: 8)
+        var options = KafkaSourceOptions.reading(broker.bootstrapServers, from: .earliest, untilEnd: true)
+        options.groupID = "spendtop-test-group"
+
+        let source = try KafkaSource.start(options)
+        defer { source.stop() }
+        let messages = receiveUntilEnd(from: source, timeout: 30)
+
+        XCTAssertEqual(messages.count, 300)
+        XCTAssertEqual(Set(eventIDs(messages).compactMap { $0 }), Set(events.map(\.eventID)))
+    }
+
     func testUnreachableBrokerShowsDownAtOnce() throws {
         // Port 1 on the loopback interface refuses connections.
         let source = try KafkaSource.start(.reading("127.0.0.1:1", from: .earliest, untilEnd: true))
