@@ -113,7 +113,9 @@ func parseStartPosition(_ text: String, now: Date) throws -> KafkaStartPosition 
         return .time(milliseconds: milliseconds)
     }
     if text.hasPrefix("-") {
-        let seconds = try parseDurationSeconds(String(text.dropFirst()), option: "--from")
+        guard let seconds = try? parseDurationSeconds(String(text.dropFirst()), option: "--from") else {
+            throw UsageError(message: "--from -DURATION needs a duration such as -15m, -2h or -1d, not '\(text)'.")
+        }
         return .time(milliseconds: Int64((now.timeIntervalSince1970 - seconds) * 1000))
     }
     if let milliseconds = parseRFC3339Milliseconds(text) {
