@@ -9,9 +9,12 @@ func runMain(_ arguments: [String]) -> Int32 {
         case "report":
             rest.removeFirst()
             return try runReport(rest)
-        case "preview":
+        case "broker":
             rest.removeFirst()
-            return try runPreview(rest)
+            return try runBroker(rest)
+        case "emit":
+            rest.removeFirst()
+            return try runEmit(rest)
         case "--help", "-h", "help":
             print(mainHelp)
             return 0
@@ -37,6 +40,9 @@ let mainHelp = """
 
     usage:
       spendtop report [SOURCE] [VIEW] [--format table|json|csv]
+      spendtop broker [--partitions N]     run an embedded Kafka broker on 127.0.0.1, print its address
+      spendtop emit -b HOST:PORT [--rate N] [--count N | --duration D] [--seed N] [--incident SPEC]
+                                           publish synthetic cost events
       spendtop --help
     """
 
