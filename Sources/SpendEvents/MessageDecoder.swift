@@ -359,7 +359,12 @@ struct EnvelopeReader {
             return invalid("event_timestamp", "is more than a day in the future")
         }
         if !hasTotalTokens {
-            event.totalTokens = event.promptTokens &+ event.completionTokens
+            // Both counts are non-negative, so only the sum can overflow.
+            let (sum, overflow) = event.promptTokens.addingReportingOverflow(event.completionTokens)
+            guard !overflow else {
+                return invalid("data.token_usage", "has prompt and completion tokens whose sum is out of range")
+            }
+            event.totalTokens = sum
         }
         return .event(event)
     }
