@@ -17,4 +17,15 @@ static inline WINDOW *spendtop_stdscr(void) { return stdscr; }
 static inline int spendtop_colors(void) { return COLORS; }
 static inline int spendtop_color_pairs(void) { return COLOR_PAIRS; }
 
+// Attribute bits are NCURSES_BITS(...) macros, which Swift does not import.
+static inline attr_t spendtop_attr_bold(void) { return A_BOLD; }
+static inline attr_t spendtop_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t spendtop_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t spendtop_attr_dim(void) { return A_DIM; }
+
+// Starts curses on the process's standard output and input. Unlike initscr, newterm returns
+// NULL for an unknown TERM instead of exiting, so the caller can print an error. The stdout
+// and stdin globals are read here because Swift 6 rejects mutable C globals.
+static inline SCREEN *spendtop_newterm(void) { return newterm(NULL, stdout, stdin); }
+
 #endif

@@ -65,7 +65,7 @@ struct SecondStore {
 }
 
 @inline(__always)
-func floorMod(_ value: Int64, _ divisor: Int64) -> Int64 {
+public func floorMod(_ value: Int64, _ divisor: Int64) -> Int64 {
     let remainder = value % divisor
     return remainder < 0 ? remainder + divisor : remainder
 }

@@ -38,6 +38,9 @@ public final class SpendEngine {
     public private(set) var newestEventMilliseconds: Int64?
     /// Cache hits with no savings given and no rate to estimate them from.
     public private(set) var unpricedCacheHits: Int64 = 0
+    /// Valid events dropped because they are older than the start set by ``ignoreEvents(before:)``.
+    public private(set) var eventsBeforeStart: Int64 = 0
+    private var startMilliseconds = Int64.min
 
     var interners: [KeyInterner]
     var combinations = CombinationTable()
@@ -104,7 +107,18 @@ public final class SpendEngine {
         return copy.withUTF8 { ingest($0, topic: topic, wallClockMilliseconds: wallClockMilliseconds) }
     }
 
+    /// Drops valid events older than `milliseconds` (Unix time) from now on, counting them in
+    /// ``eventsBeforeStart``: the start of a read positioned by time when the broker could not
+    /// look the time up and delivered older messages too.
+    public func ignoreEvents(before milliseconds: Int64) {
+        startMilliseconds = milliseconds
+    }
+
     private func accept(_ fields: CostEventFields, in message: UnsafeBufferPointer<UInt8>) {
+        if fields.timeMilliseconds < startMilliseconds {
+            eventsBeforeStart += 1
+            return
+        }
         let idHash = withSpanBytes(fields.eventID, in: message) { ByteHash.hash($0) }
         // Ids expire by arrival, measured on the engine clock, which never moves back.
         let arrivalSeconds = clockSeconds == Int64.min ? floorDivide(fields.timeMilliseconds, 1000) : clockSeconds

@@ -284,7 +284,8 @@ struct EnvelopeReader {
         }
     }
 
-    /// Reads a non-negative whole number; with `rounding`, a fraction is rounded to the nearest whole.
+    /// Reads a whole number from 0 to 4,294,967,295 (UInt32.max), the range the aggregates store
+    /// per event; with `rounding`, a fraction is rounded to the nearest whole.
     private mutating func readCount(_ field: StaticString, rounding: Bool) throws(ScanError) -> Int64? {
         guard try scanner.peekKind() == .number else {
             note(field, "is not a number")
@@ -292,7 +293,7 @@ struct EnvelopeReader {
             return nil
         }
         let range = try scanner.readNumber()
-        guard let (value, exact) = NumberText.scaledInteger(scanner.bytes, range, scale: 0) else {
+        guard let (value, exact) = NumberText.scaledInteger(scanner.bytes, range, scale: 0), value <= Int64(UInt32.max) else {
             note(field, "is out of range")
             return nil
         }

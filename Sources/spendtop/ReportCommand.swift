@@ -1,16 +1,19 @@
 import Foundation
 import SpendAggregation
+import SpendDashboard
 import SpendEvents
 
 /// The options of `spendtop report` that do not concern the Kafka source.
 struct ReportOptions {
     enum Format: String {
-        case table, json, csv
+        case table, json, csv, screen
     }
 
     var file: String?
-    var window = WindowLength.all
-    var filter = Filter.all
+    var view = ViewOptions()
+    var width = 200
+    var height = 60
+    var color = false
     var nowMilliseconds: Int64?
     var format = Format.table
     var top: Int?
@@ -21,7 +24,8 @@ struct ReportOptions {
 
     static let help = """
         usage: spendtop report --file PATH|- [--window W] [--filter EXPR] [--now TIME]
-                               [--format table|json|csv] [--top N]
+                               [--format table|json|csv|screen] [--top N]
+                               [--width N --height N] [--color]
 
         Reads every message of the source, then prints the totals per provider, model,
         service, organization, user and request type.
@@ -33,7 +37,9 @@ struct ReportOptions {
                                fields org, provider, model, service, user, type, cached.
           --now TIME           end of the window, as RFC 3339 (2026-02-09T09:00:00Z) or
                                @epoch_ms; default the newest accepted event time.
-          --format F           table (default), json or csv.
+          --format F           table (default), json, csv, or screen: the dashboard as the
+                               terminal would show it, as plain text (ANSI colour with --color),
+                               --width by --height characters (default 200x60).
           --top N              rows per dimension; default 10 in the table, all in JSON and CSV.
           --max-users N        distinct users kept before the rest fold into "(other)"
                                (default 100000).
@@ -51,25 +57,18 @@ struct ReportOptions {
             switch name {
             case "--file", "-f":
                 options.file = try reader.value(for: argument)
-            case "--window", "-w":
-                let text = try reader.value(for: argument)
-                guard let window = WindowLength(rawValue: text) else {
-                    throw UsageError(message: "unknown window '\(text)'; use one of 1m, 5m, 15m, 1h, 24h, all.")
-                }
-                options.window = window
-            case "--filter":
-                let text = try reader.value(for: argument)
-                do {
-                    options.filter = try Filter.parse(text)
-                } catch {
-                    throw UsageError(message: "invalid --filter: \(error.message)")
-                }
+            case "--width":
+                options.width = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--width")
+            case "--height":
+                options.height = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--height")
+            case "--color":
+                options.color = true
             case "--now":
                 options.nowMilliseconds = try parseTime(try reader.value(for: argument), option: "--now")
             case "--format":
                 let text = try reader.value(for: argument)
                 guard let format = Format(rawValue: text) else {
-                    throw UsageError(message: "unknown format '\(text)'; use table, json or csv.")
+                    throw UsageError(message: "unknown format '\(text)'; use table, json, csv or screen.")
                 }
                 options.format = format
             case "--top":
@@ -83,7 +82,9 @@ struct ReportOptions {
             case "--debug":
                 options.debug = true
             default:
-                throw UsageError(message: "unknown option '\(argument)' for report; see `spendtop report --help`.")
+                guard try options.view.consume(option: argument, reader: &reader) else {
+                    throw UsageError(message: "unknown option '\(argument)' for report; see `spendtop report --help`.")
+                }
             }
         }
         return options
@@ -124,9 +125,17 @@ func runReport(_ arguments: [String]) throws -> Int32 {
     try readFile(path, into: engine, maxMessageBytes: options.maxMessageBytes, log: log)
 
     let end = options.nowMilliseconds.map { floorDivide($0, 1000) } ?? engine.clockSeconds
-    let result = engine.query(window: options.window, filter: options.filter, endSeconds: end == Int64.min ? 0 : end)
+    let endSeconds = end == Int64.min ? 0 : end
+    let window = options.view.window ?? .all
     let output: String
+    if options.format == .screen {
+        output = try renderScreen(engine: engine, options: options, window: window, endSeconds: endSeconds, source: "file \(path)")
+        FileHandle.standardOutput.write(Data(output.utf8))
+        return 0
+    }
+    let result = engine.query(window: window, filter: options.view.filter, endSeconds: endSeconds)
     switch options.format {
+    case .screen: output = ""
     case .json: output = ReportFormat.json(result, top: options.top)
     case .csv: output = ReportFormat.csv(result, top: options.top)
     case .table: output = ReportFormat.table(result, top: options.top ?? 10)
@@ -157,4 +166,23 @@ func readFile(_ path: String, into engine: SpendEngine, maxMessageBytes: Int, lo
             }
         }
     }
+}
+
+/// Renders the dashboard frame that a terminal of the requested size would show, as text.
+func renderScreen(engine: SpendEngine, options: ReportOptions, window: WindowLength, endSeconds: Int64, source: String) throws -> String {
+    let (catalog, themeIndex) = try options.view.themeCatalog()
+    var view = ViewState(window: window, filter: options.view.filter.text, timeZone: options.view.timeZone,
+                         themeIndex: themeIndex, themeCount: catalog.themes.count)
+    view.focusedPane = .provider
+    let builder = DashboardDataBuilder(budgets: options.view.budgets)
+    let freshness = SourceFreshness(connection: "finished", health: .connected, lag: nil, description: source)
+    let data = builder.build(engine: engine, view: view, nowMilliseconds: endSeconds * 1000, source: freshness, eventsPerSecond: 0)
+    var controller = DashboardController(state: view, redactsUsers: options.view.redactsUsers)
+    controller.update(data: data)
+    let frame = DashboardRenderer.render(data: data, view: controller.state, width: options.width, height: options.height, options: options.view.renderOptions)
+    if options.color {
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return TextRenderer.ansiText(frame, theme: catalog.themes[themeIndex], depth: noColor ? .none : .palette256)
+    }
+    return TextRenderer.plainText(frame)
 }

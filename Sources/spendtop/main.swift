@@ -9,11 +9,16 @@ func runMain(_ arguments: [String]) -> Int32 {
         case "report":
             rest.removeFirst()
             return try runReport(rest)
+        case "preview":
+            rest.removeFirst()
+            return try runPreview(rest)
         case "--help", "-h", "help":
             print(mainHelp)
             return 0
+        case let option where option.hasPrefix("-"):
+            return try runDashboardCommand(rest)
         default:
-            throw UsageError(message: "unknown command '\(command)'; commands are report, broker and emit.")
+            throw UsageError(message: "unknown command '\(command)'; commands are report, broker and emit, or start the dashboard with options only.")
         }
     } catch let error as UsageError {
         printError("spendtop: \(error.message)")

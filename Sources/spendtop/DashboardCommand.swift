@@ -1,0 +1,189 @@
+import Foundation
+import SpendAggregation
+import SpendDashboard
+import SpendEvents
+import SpendTerminal
+
+/// Options of the dashboard itself: `spendtop [SOURCE] [VIEW]`.
+struct DashboardOptions {
+    var file: String?
+    var view = ViewOptions()
+    var maxMessageBytes = 1 << 20
+    var maxUsers: Int?
+    var logPath: String?
+    var debug = false
+}
+
+/// Draws the dashboard in the terminal until `q` or a signal, ingesting from `session` meanwhile.
+///
+/// The terminal is restored on every way out: `q`, SIGINT, SIGTERM and SIGHUP (caught as a flag
+/// that this loop checks), and a thrown error, which the caller prints once the terminal is back.
+func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile) throws -> Int32 {
+    let (catalog, themeIndex) = try view.themeCatalog()
+    for error in catalog.errors {
+        log.log(.warning, "theme file skipped", ["error": "\(error)"])
+    }
+    var controller = DashboardController(
+        state: ViewState(
+            window: view.window ?? .fiveMinutes, filter: view.filter.text, timeZone: view.timeZone,
+            themeIndex: themeIndex, themeCount: catalog.themes.count
+        ),
+        redactsUsers: view.redactsUsers,
+        validateFilter: { text in
+            do throws(FilterError) {
+                _ = try Filter.parse(text)
+                return nil
+            } catch {
+                return error.message
+            }
+        }
+    )
+    let builder = DashboardDataBuilder(budgets: view.budgets)
+    let environment = ProcessInfo.processInfo.environment
+
+    TerminationSignals.install()
+    let terminal: Terminal
+    do {
+        terminal = try Terminal(theme: catalog.themes[themeIndex], environment: environment)
+    } catch {
+        throw RuntimeFailure(message: error.description)
+    }
+    defer {
+        terminal.restore()
+        session.stop()
+    }
+    session.start()
+    log.log(.info, "dashboard started", ["source": session.feed.freshness().description])
+
+    var frozen: (data: DashboardData, sinceMs: Int64, events: Int64)?
+    var rate = EventRate()
+    while true {
+        if let signalNumber = TerminationSignals.received {
+            log.log(.info, "dashboard stopped by signal", ["signal": "\(signalNumber)"])
+            return TerminationSignals.exitStatus(for: signalNumber)
+        }
+        let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
+        let source = session.feed.freshness()
+        let (live, events) = session.withEngine { engine -> (DashboardData?, Int64) in
+            let events = engine.counts.events
+            guard frozen == nil else { return (nil, events) }
+            let now = session.feed.isFinite ? (engine.newestEventMilliseconds ?? wallClock) : wallClock
+            let perSecond = rate.update(events: events, atMilliseconds: wallClock)
+            return (builder.build(engine: engine, view: controller.state, nowMilliseconds: now, source: source, eventsPerSecond: perSecond), events)
+        }
+        var data: DashboardData
+        if let frozen {
+            data = frozen.data
+            data.frozen = FrozenBadge(sinceMs: frozen.sinceMs, eventsSince: events - frozen.events)
+        } else {
+            data = live!
+        }
+        controller.update(data: data)
+        let frame = DashboardRenderer.render(
+            data: data, view: controller.state, width: terminal.width, height: terminal.height, options: view.renderOptions
+        )
+        terminal.draw(frame)
+
+        guard let key = terminal.readKey(timeoutMilliseconds: Int32(view.refreshMilliseconds)) else { continue }
+        switch controller.handle(key) {
+        case .quit:
+            log.log(.info, "dashboard stopped by the operator")
+            return 0
+        case .setFrozen(let isFrozen):
+            frozen = isFrozen ? (data, wallClock, events) : nil
+        case .setTheme(let index):
+            terminal.setTheme(catalog.themes[index])
+        case .snapshot:
+            let stamp = SnapshotStamp(
+                timeMs: wallClock, timeZone: controller.state.timeZone, localOffsetSeconds: data.localOffsetSeconds,
+                window: controller.state.window.rawValue, filter: controller.state.filter,
+                source: source.description, offsets: source.offsets
+            )
+            controller.state.notice = writeSnapshot(
+                frame: frame, stamp: stamp, theme: catalog.themes[controller.state.themeIndex],
+                depth: terminal.colorDepth, directory: view.snapshotDirectory, log: log
+            )
+        case .setFilter, .setWindow:
+            // A new question while frozen is answered from the engine now; the badge stays.
+            if let current = frozen {
+                let rebuilt = session.withEngine { engine -> DashboardData in
+                    builder.build(engine: engine, view: controller.state, nowMilliseconds: current.data.nowMs, source: source, eventsPerSecond: 0)
+                }
+                frozen = (rebuilt, current.sinceMs, current.events)
+            }
+        case .setTimeZone, nil:
+            break
+        }
+    }
+}
+
+/// Writes the frame as `spendtop-<UTC time>.txt` and `.ans` (mode 0600) and returns the notice to show.
+func writeSnapshot(frame: ScreenBuffer, stamp: SnapshotStamp, theme: Theme, depth: ColorDepth, directory: String?, log: LogFile) -> String {
+    let folder = directory ?? FileManager.default.currentDirectoryPath
+    let base = URL(fileURLWithPath: folder).appendingPathComponent(stamp.fileBaseName).path
+    do {
+        try writePrivateFile(base + ".txt", Snapshot.plainText(frame, stamp: stamp))
+        try writePrivateFile(base + ".ans", Snapshot.ansiText(frame, stamp: stamp, theme: theme, depth: depth == .none ? .palette256 : depth))
+        log.log(.info, "snapshot written", ["path": base + ".txt"])
+        return "Snapshot written to \(base).txt and .ans"
+    } catch {
+        log.log(.error, "snapshot failed", ["path": base, "error": "\(error)"])
+        return "Snapshot failed: \(error)"
+    }
+}
+
+/// Creates or replaces `path` with `text`, readable and writable by the owner only (mode 0600).
+func writePrivateFile(_ path: String, _ text: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+        throw RuntimeFailure(message: "cannot write \(path): \(String(cString: strerror(errno))); pass a writable folder to --snapshot-dir.")
+    }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    handle.write(Data(text.utf8))
+}
+
+/// Events per second, smoothed over the last few seconds of samples.
+struct EventRate {
+    private var samples: [(milliseconds: Int64, events: Int64)] = []
+
+    mutating func update(events: Int64, atMilliseconds now: Int64) -> Double {
+        samples.append((now, events))
+        samples.removeAll { now - $0.milliseconds > 5_000 }
+        guard let first = samples.first, now - first.milliseconds >= 500 else { return 0 }
+        return Double(events - first.events) * 1000 / Double(now - first.milliseconds)
+    }
+}
+
+/// Parses `spendtop [SOURCE] [VIEW]` and runs the dashboard.
+func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
+    var options = DashboardOptions()
+    var reader = ArgumentReader(arguments)
+    while let argument = reader.next() {
+        switch ArgumentReader.name(of: argument) {
+        case "--file", "-f":
+            options.file = try reader.value(for: argument)
+        case "--max-users":
+            options.maxUsers = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-users")
+        case "--max-message-bytes":
+            options.maxMessageBytes = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-message-bytes")
+        case "--log-file":
+            options.logPath = try reader.value(for: argument)
+        case "--debug":
+            options.debug = true
+        default:
+            guard try options.view.consume(option: argument, reader: &reader) else {
+                throw UsageError(message: "unknown option '\(argument)'; see `spendtop --help`.")
+            }
+        }
+    }
+    guard let file = options.file else {
+        throw UsageError(message: "the dashboard needs a source: -b HOST:PORT for Kafka, --file PATH, or --demo.")
+    }
+    let log = try LogFile(path: options.logPath, debug: options.debug)
+    var configuration = EngineConfiguration()
+    configuration.decoder.maxMessageBytes = options.maxMessageBytes
+    if let maxUsers = options.maxUsers { configuration.maxUsers = maxUsers }
+    let feed = try FileFeed(path: file, maxMessageBytes: options.maxMessageBytes)
+    let session = LiveSession(feed: feed, configuration: configuration, log: log)
+    return try runDashboard(session: session, view: options.view, log: log)
+}

@@ -1,0 +1,75 @@
+import Foundation
+import SpendAggregation
+import SpendDashboard
+import SpendEvents
+
+/// What the header says about the source, apart from the numbers the engine has.
+struct SourceFreshness {
+    var connection = "reading"
+    var health = ConnectionHealth.connected
+    var lag: Int64?
+    var description = ""
+    /// Partition offsets as text for snapshots, such as `topic/0@1234 topic/1@1200`.
+    var offsets = ""
+}
+
+/// Builds one frame's ``DashboardData`` from the engine, for the operator's current view.
+///
+/// Rates: the burn rate is the filtered spend of the last five minutes divided by five; the
+/// projections add that rate for the minutes left to the spend since the start of the current
+/// UTC hour or day. Requests per second are the last minute's requests divided by 60.
+struct DashboardDataBuilder {
+    var budgets: [BudgetSpec] = []
+    /// Points in the spend-over-time chart.
+    var timelineBuckets = 60
+    var tailLength = 60
+
+    func build(engine: SpendEngine, view: ViewState, nowMilliseconds: Int64, source: SourceFreshness, eventsPerSecond: Double) -> DashboardData {
+        let filter = (try? Filter.parse(view.filter)) ?? .all
+        let now = floorDivide(nowMilliseconds, 1000)
+        let chartWindow = view.window == .all ? WindowLength.oneDay : view.window
+        var result = engine.query(window: view.window, filter: filter, endSeconds: now, timelineBuckets: 0)
+        let chart = engine.query(window: chartWindow, filter: filter, endSeconds: now, timelineBuckets: timelineBuckets)
+        if view.window != .all { result.timeline = chart.timeline }
+
+        let lastFive = engine.spend(after: now - 300, through: now, filter: filter)
+        let burn = Money(micros: lastFive.micros / 5)
+        let hourStart = now - floorMod(now, 3_600)
+        let dayStart = now - floorMod(now, 86_400)
+        let hourSpend = engine.spend(after: hourStart - 1, through: now, filter: filter)
+        let daySpend = engine.spend(after: dayStart - 1, through: now, filter: filter)
+        let minuteRequests = engine.query(window: .oneMinute, filter: filter, endSeconds: now).total.requests
+        let rates = SpendRates(
+            burnPerMinute: burn,
+            projectedEndOfHour: Money(micros: hourSpend.micros + burn.micros * (hourStart + 3_600 - now) / 60),
+            projectedEndOfDay: Money(micros: daySpend.micros + burn.micros * (dayStart + 86_400 - now) / 60),
+            requestsPerSecond: Double(minuteRequests) / 60
+        )
+
+        let tail = engine.recentEvents(limit: tailLength, filter: filter).map { event in
+            TailLine(
+                timeMs: event.timeMilliseconds, provider: event.provider ?? "-", model: event.model ?? "-",
+                organization: event.organization, user: event.user,
+                cost: event.cached ? event.cacheSavings : event.cost, latencyMs: event.latencyMilliseconds, cached: event.cached
+            )
+        }
+        let budgetStatuses = budgets.map { spec -> BudgetStatus in
+            let evaluation = engine.evaluate(spec, now: now)
+            return BudgetStatus(
+                scope: spec.scope, spent: evaluation.spent, limit: spec.limit, period: spec.period.rawValue,
+                burnRatePerMinute: evaluation.burnRatePerMinute, projectedExhaustion: evaluation.secondsUntilExhausted
+            )
+        }
+        let age = engine.newestEventMilliseconds.map { Double(nowMilliseconds - $0) / 1000 }
+        let freshness = Freshness(
+            eventsPerSecond: eventsPerSecond, lag: source.lag, newestEventAgeSeconds: age,
+            connection: source.connection, health: source.health, source: source.description
+        )
+        return DashboardData(
+            result: result, freshness: freshness, rates: rates, nowMs: nowMilliseconds,
+            localOffsetSeconds: TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: Double(nowMilliseconds) / 1000)),
+            timeline: chart.timeline, timelineBucketSeconds: Int((chartWindow.seconds ?? 86_400) / Int64(timelineBuckets)),
+            tail: tail, budgets: budgetStatuses, organizations: engine.organizationNames()
+        )
+    }
+}
