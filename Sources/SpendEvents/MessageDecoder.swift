@@ -360,12 +360,7 @@ struct EnvelopeReader {
             return invalid("event_timestamp", "is more than a day in the future")
         }
         if !hasTotalTokens {
-            // Both counts are non-negative, so only the sum can overflow.
-            let (sum, overflow) = event.promptTokens.addingReportingOverflow(event.completionTokens)
-            guard !overflow else {
-                return invalid("data.token_usage", "has prompt and completion tokens whose sum is out of range")
-            }
-            event.totalTokens = sum
+            event.totalTokens = event.promptTokens &+ event.completionTokens
         }
         return .event(event)
     }
