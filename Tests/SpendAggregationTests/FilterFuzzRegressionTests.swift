@@ -4,7 +4,7 @@ import XCTest
 
 /// Inputs that broke a filter property under Fuzz/FilterFuzzer.swift, kept as regression tests.
 final class FilterFuzzRegressionTests: XCTestCase {
-    /// U+0600 ARABIC NUMBER SIGN is a grapheme prefix: it joins with a following space or `)`,
+    /// U+0600 ARABIC NUMBER SIGN is a grapheme prefix, so it joins with a following space or `)`
     /// but not with a tab or a newline.
     private let prefix = "\u{600}"
 

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import SpendEvents
 
-/// Inputs that broke a decoder invariant under Fuzz/DecoderFuzzer.swift, kept as regression tests.
+/// Inputs that break, or broke before a fix, an invariant of Fuzz/DecoderFuzzer.swift.
 final class FuzzRegressionTests: XCTestCase {
     func testTokenSumOverflowIsSkipped() {
         let data = "\"provider\": \"p\", \"model\": \"m\", \"cost_estimate_usd\": 0.1, \"response_time_ms\": 5, "
@@ -21,7 +21,7 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertEqual(event.totalTokens, 8_589_934_590)
     }
 
-    /// Replays every saved fuzzer input and checks the invariants the fuzzer checks.
+    /// Replays every saved fuzzer input and checks the number invariants and the event_id span.
     func testSavedFuzzInputsKeepInvariants() throws {
         let directory = FixtureFiles.directory.appendingPathComponent("fuzz/decoder")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
