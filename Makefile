@@ -5,7 +5,7 @@ SWIFT ?= swift
 PACKAGES := libncurses-dev librdkafka-dev tmux pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test demo clean
+.PHONY: deps build release test demo fuzz clean
 
 deps:
 	@missing=""; \
@@ -29,6 +29,14 @@ test: build
 
 demo: release
 	.build/release/spendtop report --file Tests/Fixtures/cost_tracking.jsonl
+
+# Runs each libFuzzer target for FUZZ_SECONDS (default 60) and fails when one finds a crash.
+# The libFuzzer and AddressSanitizer runtimes ship with the Swift toolchain (6.3.1 on Linux),
+# and the fuzzed modules import no C library, so no system package is needed. See docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
 
 clean:
 	rm -rf .build

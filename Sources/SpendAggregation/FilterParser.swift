@@ -286,6 +286,7 @@ struct FilterParser {
             value = readBare()
             isQuoted = false
             try FilterParser.rejectDoubledOperator(value, field: field, operator: op, column: column)
+            try FilterParser.rejectJoiningEnd(value, column: column)
         }
 
         if field == .cached {
@@ -378,6 +379,20 @@ struct FilterParser {
             column: column,
             message: "unexpected '\(first)' at column \(column); write \(field)\(intended.rawValue)\(rest), "
                 + "or quote a value that starts with '\(first)'"
+        )
+    }
+
+    /// Rejects a bare value whose last character joins with a space written after it, such as
+    /// one ending in U+0600 ARABIC NUMBER SIGN (a grapheme prefix). The canonical text puts a
+    /// space or `)` after each value, so such a value would swallow that separator on reparsing.
+    private static func rejectJoiningEnd(_ value: String, column: Int) throws(FilterError) {
+        guard let last = value.last, (String(last) + " ").count == 1 else { return }
+
+        let codes = last.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }
+        throw FilterError(
+            column: column,
+            message: "value at column \(column) ends in a character (\(codes.joined(separator: " "))) "
+                + "that joins with the next one; remove it or put a letter after it"
         )
     }
 
