@@ -9,6 +9,9 @@ func runMain(_ arguments: [String]) -> Int32 {
         case "report":
             rest.removeFirst()
             return try runReport(rest)
+        case "bench":
+            rest.removeFirst()
+            return try runBench(rest)
         case "--help", "-h", "help":
             print(mainHelp)
             return 0
@@ -32,6 +35,7 @@ let mainHelp = """
 
     usage:
       spendtop report [SOURCE] [VIEW] [--format table|json|csv]
+      spendtop bench [--runs N] [--quick]   measure speed and memory (release build)
       spendtop --help
     """
 
