@@ -233,7 +233,7 @@ indirect enum ResolvedFilter {
             return true
         case .keyTerm(let dimension, let verdicts):
             let id = Int(combination.id(dimension))
-            // A key added after the filter was resolved cannot happen within one query.
+            // Resolving and matching happen in one call, so every id has a verdict and the check only guards.
             return id < verdicts.count && verdicts[id]
         case .cachedTerm(let whenNotCached, let whenCached):
             return combination.cached ? whenCached : whenNotCached
@@ -263,7 +263,7 @@ extension FilterField {
 }
 
 extension FilterSubject {
-    /// A subject whose only value is `value` in `dimension`.
+    /// Creates a subject whose only value is `value` in `dimension`.
     init(_ value: String?, in dimension: Dimension) {
         self.init()
         switch dimension {

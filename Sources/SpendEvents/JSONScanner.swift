@@ -119,8 +119,8 @@ struct JSONScanner {
         var current = position
         while current + 8 <= bytes.count {
             let word = raw.loadUnaligned(fromByteOffset: current, as: UInt64.self)
-            // A byte of `x` is zero exactly when the same byte of (x - 1) & ~x has its high bit
-            // set, unless a lower byte already matched; any match sends us to the byte loop.
+            // (x - 1) & ~x sets the high bit of a byte that is zero in x, and may also mark a byte
+            // above a real match. Any mark ends the fast loop, and the byte loop decides.
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
             let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)

@@ -6,7 +6,7 @@ import SpendEvents
 struct BenchOptions {
     var runs = 5
     var quick = false
-    /// Measurements to run, by name; empty runs them all.
+    /// Measurements to run, by name. An empty set runs them all.
     var only: Set<String> = []
     /// Set in the child process that measures memory: the number of events to hold.
     var memoryChildEvents: Int?
@@ -43,8 +43,8 @@ struct BenchOptions {
         Measurements:
           decode   decode and aggregate messages held in memory, in events/s, next to a
                    Python json.loads script and Foundation's JSONDecoder on the same lines.
-          memory   peak resident memory of a child process holding 10 million events of
-                   100,000 users and 1,000 organizations in a 24-hour window.
+          memory   peak resident memory of a child process that ingests 10 million events
+                   of 100,000 users and 1,000 organizations within 24 hours (no query).
           query    time of one query with a filter not seen before, over a one-hour
                    window of 1 million events.
           report   wall time of `spendtop report --file` on 200,000 messages, against the
@@ -418,7 +418,7 @@ func parseFields(_ output: String) -> [String: String] {
     return fields
 }
 
-/// The path of the running binary, so child processes run the same build.
+/// Returns the path of the running binary, so child processes run the same build.
 func executablePath() throws -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
@@ -428,7 +428,7 @@ func executablePath() throws -> String {
     return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// Runs a program to completion and returns its standard output; throws when it fails.
+/// Runs a program to completion and returns its standard output, or throws when its exit status is not 0.
 func runProcess(_ path: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
@@ -446,7 +446,8 @@ func runProcess(_ path: String, _ arguments: [String]) throws -> String {
 }
 
 /// Ingests `events` generated messages spread over 24 hours into a default engine, then prints
-/// the process's resident memory now and at its peak, in KiB, read from /proc/self/status.
+/// the process's resident memory now (VmRSS from /proc/self/status) and at its peak
+/// (`ru_maxrss` from getrusage), in KiB.
 func runMemoryChild(events: Int) {
     let traffic = BenchTraffic(spanSeconds: 86_000, messageCount: events)
     let engine = SpendEngine()
@@ -458,11 +459,9 @@ func runMemoryChild(events: Int) {
         buffer.withUnsafeBufferPointer { engine.ingest(UnsafeBufferPointer(rebasing: $0.dropLast()), wallClockMilliseconds: wallClock) }
     }
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    func kibibytes(_ key: String) -> String {
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return "0" }
-        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.map(String.init) ?? "0"
-    }
-    let result = engine.query(window: .oneDay)
-    print("rss_kib=\(kibibytes("VmRSS")) peak_kib=\(kibibytes("VmHWM")) events=\(engine.counts.events) "
-        + "duplicates=\(engine.counts.duplicates) in_window=\(result.total.requests)")
+    let rssLine = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    let rss = rssLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.map(String.init) ?? "0"
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    print("rss_kib=\(rss) peak_kib=\(usage.ru_maxrss) events=\(engine.counts.events) duplicates=\(engine.counts.duplicates)")
 }
