@@ -36,49 +36,44 @@ extension SpendEngine {
     ) -> QueryResult {
         let end = endSeconds ?? (clockSeconds == Int64.min ? 0 : clockSeconds)
         let verdicts = matchVerdicts(for: filter)
-        var perCombination = SparseAccumulators(capacity: combinations.count)
         var timeline = [Int64](repeating: 0, count: max(timelineBuckets, 0))
         var start: Int64?
+        var totals = DimensionTotals(idCounts: Dimension.allCases.map { interners[dimensionIndex($0)].idCount })
 
         if let length = window.seconds {
             let windowStart = end - length
             start = windowStart
             let bucketCount = Int64(timeline.count)
-            store.forEachSecond(in: (windowStart + 1)...end) { second, records in
-                let bucket = bucketCount > 0 ? Int((second - windowStart - 1) * bucketCount / length) : 0
-                for record in records where verdicts[Int(record.combination)] {
-                    let cached = combinations[record.combination].cached
-                    perCombination.add(record, cached: cached, id: record.combination)
-                    if bucketCount > 0 { timeline[bucket] &+= record.costMicros }
+            // Each matching record goes straight into its six rows: with many users nearly every
+            // record has its own combination, so totals per combination would cost more than they save.
+            combinations.combinations.withUnsafeBufferPointer { combinationList in
+                verdicts.withUnsafeBufferPointer { verdictList in
+                    store.forEachSecond(in: (windowStart + 1)...end) { second, records in
+                        let bucket = bucketCount > 0 ? Int((second - windowStart - 1) * bucketCount / length) : 0
+                        for record in records where verdictList[Int(record.combination)] {
+                            totals.add(record, combinationList[Int(record.combination)])
+                            if bucketCount > 0 { timeline[bucket] &+= record.costMicros }
+                        }
+                    }
                 }
             }
         } else {
-            for (id, totals) in allTime.enumerated() where verdicts[id] {
-                perCombination.merge(totals, id: UInt32(id))
+            for (id, accumulator) in allTime.enumerated() where verdicts[id] {
+                totals.merge(accumulator, combinations[UInt32(id)])
             }
         }
 
-        var total = RowAccumulator()
         var byDimension: [Dimension: [ReportRow]] = [:]
-        var dimensionRows = Dimension.allCases.map { _ in SparseAccumulators(capacity: 0) }
-        for index in perCombination.accumulators.indices {
-            let combination = combinations[perCombination.ids[index]]
-            let totals = perCombination.accumulators[index]
-            total.merge(totals)
-            for dimension in Dimension.allCases {
-                dimensionRows[dimensionIndex(dimension)].merge(totals, id: combination.id(dimension), growing: true)
-            }
-        }
         for dimension in Dimension.allCases {
-            let rows = dimensionRows[dimensionIndex(dimension)]
+            let rows = totals.rows[dimensionIndex(dimension)]
             var reportRows: [ReportRow] = []
-            reportRows.reserveCapacity(rows.ids.count)
-            for (index, id) in rows.ids.enumerated() {
-                reportRows.append(rows.accumulators[index].row(key: value(dimension, id)))
+            for (id, accumulator) in rows.enumerated() where accumulator.requests > 0 {
+                reportRows.append(accumulator.row(key: value(dimension, UInt32(id))))
             }
             reportRows.sort(by: rowOrder)
             byDimension[dimension] = reportRows
         }
+        let total = totals.total
 
         var result = QueryResult(
             window: window, start: start, end: end, filter: filter.text,
@@ -114,16 +109,27 @@ extension SpendEngine {
     }
 
     /// Returns whether each combination matches `filter`, evaluating only combinations not seen before.
+    ///
+    /// Each term of the filter is first evaluated once per distinct value of its dimension, so a
+    /// combination is then matched with array lookups instead of string comparisons.
     func matchVerdicts(for filter: Filter) -> [Bool] {
         if filterCache.filter != filter {
             filterCache = FilterMatchCache(filter: filter, verdicts: [])
         }
         var verdicts = filterCache.verdicts
         filterCache.verdicts = []
-        verdicts.reserveCapacity(combinations.count)
-        while verdicts.count < combinations.count {
-            let combination = combinations[UInt32(verdicts.count)]
-            verdicts.append(filter.isEmpty || filter.matches(subject(of: combination)))
+        if verdicts.count < combinations.count {
+            verdicts.reserveCapacity(combinations.count)
+            if filter.isEmpty {
+                verdicts.append(contentsOf: repeatElement(true, count: combinations.count - verdicts.count))
+            } else {
+                let compiled = ResolvedFilter(filter.expression, keyValues: { dimension in
+                    self.interners[dimensionIndex(dimension)].values
+                })
+                while verdicts.count < combinations.count {
+                    verdicts.append(compiled.matches(combinations[UInt32(verdicts.count)]))
+                }
+            }
         }
         filterCache.verdicts = verdicts
         return verdicts
@@ -153,39 +159,120 @@ func rowOrder(_ lhs: ReportRow, _ rhs: ReportRow) -> Bool {
     }
 }
 
-/// Accumulators for the ids a query touches, in first-touch order, with a dense index by id.
-struct SparseAccumulators {
-    /// Position + 1 of each id's accumulator, or 0 when the id was not touched.
-    private var positions: [Int32]
-    private(set) var ids: [UInt32] = []
-    private(set) var accumulators: [RowAccumulator] = []
+/// Running totals of one query: the total and one accumulator per key id of each dimension.
+struct DimensionTotals {
+    var total = RowAccumulator()
+    /// Accumulators by dimension index, then by key id; untouched ids keep zero requests.
+    var rows: [[RowAccumulator]]
 
-    init(capacity: Int) {
-        positions = Array(repeating: 0, count: capacity)
+    init(idCounts: [Int]) {
+        rows = idCounts.map { [RowAccumulator](repeating: RowAccumulator(), count: $0) }
     }
 
     @inline(__always)
-    private mutating func position(of id: UInt32, growing: Bool) -> Int {
-        let index = Int(id)
-        if growing, index >= positions.count {
-            positions.append(contentsOf: repeatElement(0, count: index - positions.count + 1))
+    mutating func add(_ record: WindowRecord, _ combination: Combination) {
+        let cached = combination.cached
+        total.add(record, cached: cached)
+        rows[0][Int(combination.provider)].add(record, cached: cached)
+        rows[1][Int(combination.model)].add(record, cached: cached)
+        rows[2][Int(combination.service)].add(record, cached: cached)
+        rows[3][Int(combination.organization)].add(record, cached: cached)
+        rows[4][Int(combination.user)].add(record, cached: cached)
+        rows[5][Int(combination.requestType)].add(record, cached: cached)
+    }
+
+    mutating func merge(_ accumulator: RowAccumulator, _ combination: Combination) {
+        total.merge(accumulator)
+        for dimension in Dimension.allCases {
+            rows[dimensionIndex(dimension)][Int(combination.id(dimension))].merge(accumulator)
         }
-        let stored = positions[index]
-        if stored != 0 { return Int(stored) - 1 }
-        ids.append(id)
-        accumulators.append(RowAccumulator())
-        positions[index] = Int32(accumulators.count)
-        return accumulators.count - 1
+    }
+}
+
+/// A filter expression whose terms hold their verdict for every key id of their dimension.
+indirect enum ResolvedFilter {
+    case all
+    /// Verdicts by key id of `dimension`.
+    case keyTerm(dimension: Dimension, verdicts: [Bool])
+    /// Verdicts for `cached == false` and `cached == true`.
+    case cachedTerm(whenNotCached: Bool, whenCached: Bool)
+    case not(ResolvedFilter)
+    case conjunction([ResolvedFilter])
+    case disjunction([ResolvedFilter])
+
+    /// Resolves `expression` against the current key values, `keyValues(dimension)` being the
+    /// values by id (nil for a missing value).
+    init(_ expression: FilterExpression, keyValues: (Dimension) -> [String?]) {
+        switch expression {
+        case .all:
+            self = .all
+        case .comparison(let comparison):
+            guard let dimension = comparison.field.dimension else {
+                self = .cachedTerm(
+                    whenNotCached: comparison.matches(FilterSubject(cached: false)),
+                    whenCached: comparison.matches(FilterSubject(cached: true))
+                )
+                return
+            }
+            let verdicts = keyValues(dimension).map { value in
+                comparison.matches(FilterSubject(value, in: dimension))
+            }
+            self = .keyTerm(dimension: dimension, verdicts: verdicts)
+        case .not(let operand):
+            self = .not(ResolvedFilter(operand, keyValues: keyValues))
+        case .conjunction(let operands):
+            self = .conjunction(operands.map { ResolvedFilter($0, keyValues: keyValues) })
+        case .disjunction(let operands):
+            self = .disjunction(operands.map { ResolvedFilter($0, keyValues: keyValues) })
+        }
     }
 
-    @inline(__always)
-    mutating func add(_ record: WindowRecord, cached: Bool, id: UInt32) {
-        let index = position(of: id, growing: false)
-        accumulators[index].add(record, cached: cached)
+    func matches(_ combination: Combination) -> Bool {
+        switch self {
+        case .all:
+            return true
+        case .keyTerm(let dimension, let verdicts):
+            let id = Int(combination.id(dimension))
+            // Resolving and matching happen in one call, so every id has a verdict and the check only guards.
+            return id < verdicts.count && verdicts[id]
+        case .cachedTerm(let whenNotCached, let whenCached):
+            return combination.cached ? whenCached : whenNotCached
+        case .not(let operand):
+            return !operand.matches(combination)
+        case .conjunction(let operands):
+            return operands.allSatisfy { $0.matches(combination) }
+        case .disjunction(let operands):
+            return operands.contains { $0.matches(combination) }
+        }
     }
+}
 
-    mutating func merge(_ totals: RowAccumulator, id: UInt32, growing: Bool = false) {
-        let index = position(of: id, growing: growing)
-        accumulators[index].merge(totals)
+extension FilterField {
+    /// The dimension this field tests, or nil for `cached`.
+    var dimension: Dimension? {
+        switch self {
+        case .org: return .organization
+        case .provider: return .provider
+        case .model: return .model
+        case .service: return .service
+        case .user: return .user
+        case .type: return .requestType
+        case .cached: return nil
+        }
+    }
+}
+
+extension FilterSubject {
+    /// Creates a subject whose only value is `value` in `dimension`.
+    init(_ value: String?, in dimension: Dimension) {
+        self.init()
+        switch dimension {
+        case .provider: provider = value
+        case .model: model = value
+        case .service: service = value
+        case .organization: organization = value
+        case .user: user = value
+        case .requestType: requestType = value
+        }
     }
 }

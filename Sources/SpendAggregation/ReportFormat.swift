@@ -3,64 +3,64 @@ import SpendEvents
 /// Text renderings of a ``QueryResult``: JSON, CSV and an aligned table.
 public enum ReportFormat {
     /// Renders the JSON document of `spendtop report --format json`. `top` limits the rows per dimension.
+    ///
+    /// The document is built as UTF-8 bytes and converted once, because a report over 100,000
+    /// users has as many rows and string interpolation per row dominated the command's run time.
     public static func json(_ result: QueryResult, top: Int? = nil) -> String {
-        var out = "{\n"
-        let start = result.start.map { "\"\(Timestamps.iso8601(seconds: $0))\"" } ?? "null"
-        out += "  \"window\": {\"name\": \"\(result.window.rawValue)\", \"start\": \(start), \"end\": \"\(Timestamps.iso8601(seconds: result.end))\"},\n"
-        out += "  \"filter\": \(result.filter.isEmpty ? "null" : jsonString(result.filter)),\n"
+        var out = JSONBytes()
+        out.append("{\n")
+        out.append("  \"window\": {\"name\": \"\(result.window.rawValue)\", \"start\": ")
+        if let start = result.start {
+            out.append("\"\(Timestamps.iso8601(seconds: start))\"")
+        } else {
+            out.append("null")
+        }
+        out.append(", \"end\": \"\(Timestamps.iso8601(seconds: result.end))\"},\n")
+        out.append("  \"filter\": ")
+        if result.filter.isEmpty {
+            out.append("null")
+        } else {
+            out.appendString(result.filter)
+        }
+        out.append(",\n")
         let counts = result.counts
-        out += "  \"counts\": {\"messages\": \(counts.messages), \"events\": \(counts.events), "
-        out += "\"duplicates\": \(counts.duplicates), \"late\": \(counts.late),\n"
-        out += "             \"skipped\": {\"not_json\": \(counts.skipped(.notJSON)), "
-        out += "\"other_event_type\": \(counts.skipped(.otherEventType)), \"invalid\": \(counts.skipped(.invalid))}},\n"
-        out += "  \"total\": \(jsonRow(result.total)),\n"
-        out += "  \"by\": {\n"
+        out.append("  \"counts\": {\"messages\": \(counts.messages), \"events\": \(counts.events), ")
+        out.append("\"duplicates\": \(counts.duplicates), \"late\": \(counts.late),\n")
+        out.append("             \"skipped\": {\"not_json\": \(counts.skipped(.notJSON)), ")
+        out.append("\"other_event_type\": \(counts.skipped(.otherEventType)), \"invalid\": \(counts.skipped(.invalid))}},\n")
+        out.append("  \"total\": ")
+        out.appendRow(result.total)
+        out.append(",\n")
+        out.append("  \"by\": {\n")
         for (index, dimension) in Dimension.allCases.enumerated() {
             let rows = limited(result.rows[dimension] ?? [], top)
-            out += "    \"\(dimension.rawValue)\": ["
+            out.append("    \"\(dimension.rawValue)\": [")
             if rows.isEmpty {
-                out += "]"
+                out.append("]")
             } else {
-                out += "\n" + rows.map { "      " + jsonRow($0) }.joined(separator: ",\n") + "\n    ]"
+                for (rowIndex, row) in rows.enumerated() {
+                    out.append(rowIndex == 0 ? "\n      " : ",\n      ")
+                    out.appendRow(row)
+                }
+                out.append("\n    ]")
             }
-            out += index == Dimension.allCases.count - 1 ? "\n" : ",\n"
+            out.append(index == Dimension.allCases.count - 1 ? "\n" : ",\n")
         }
-        out += "  }\n}\n"
-        return out
+        out.append("  }\n}\n")
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     static func jsonRow(_ row: ReportRow) -> String {
-        let key = row.key.map(jsonString) ?? "null"
-        let latency = row.latency
-        return "{\"key\": \(key), \"requests\": \(row.requests), \"spend_usd\": \(row.spend.decimalString), "
-            + "\"cache_hits\": \(row.cacheHits), \"cache_savings_usd\": \(row.cacheSavings.decimalString), "
-            + "\"cache_savings_estimated\": \(row.cacheSavingsEstimated), "
-            + "\"prompt_tokens\": \(row.promptTokens), \"completion_tokens\": \(row.completionTokens), "
-            + "\"total_tokens\": \(row.totalTokens), \"cached_tokens\": \(row.cachedTokens), "
-            + "\"latency_ms\": {\"p50\": \(latency.p50), \"p90\": \(latency.p90), \"p95\": \(latency.p95), "
-            + "\"p99\": \(latency.p99), \"max\": \(latency.max)}}"
+        var out = JSONBytes()
+        out.appendRow(row)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Returns a JSON string literal for `text`, escaping quotes, backslashes and control characters.
     public static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = JSONBytes()
+        out.appendString(text)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// Renders CSV with a header line, one line for the total and one per row of each dimension.
@@ -153,5 +153,101 @@ public enum ReportFormat {
 
     private static func truncate(_ text: String, _ width: Int) -> String {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+    }
+}
+
+/// A JSON document under construction, as UTF-8 bytes.
+struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Appends the decimal digits of `value`.
+    mutating func appendInteger(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        var rest = magnitude
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Appends `money` with exactly six decimals, as ``Money/decimalString`` writes it.
+    mutating func appendMoney(_ money: Money) {
+        if money.micros < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = money.micros.magnitude
+        appendInteger(Int64(magnitude / 1_000_000))
+        bytes.append(UInt8(ascii: "."))
+        var fraction = magnitude % 1_000_000
+        var divisor: UInt64 = 100_000
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+            fraction %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Appends `text` as a JSON string literal, escaping quotes, backslashes and control characters.
+    mutating func appendString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            default:
+                bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func appendRow(_ row: ReportRow) {
+        append("{\"key\": ")
+        if let key = row.key {
+            appendString(key)
+        } else {
+            append("null")
+        }
+        append(", \"requests\": ")
+        appendInteger(row.requests)
+        append(", \"spend_usd\": ")
+        appendMoney(row.spend)
+        append(", \"cache_hits\": ")
+        appendInteger(row.cacheHits)
+        append(", \"cache_savings_usd\": ")
+        appendMoney(row.cacheSavings)
+        append(row.cacheSavingsEstimated ? ", \"cache_savings_estimated\": true" : ", \"cache_savings_estimated\": false")
+        append(", \"prompt_tokens\": ")
+        appendInteger(row.promptTokens)
+        append(", \"completion_tokens\": ")
+        appendInteger(row.completionTokens)
+        append(", \"total_tokens\": ")
+        appendInteger(row.totalTokens)
+        append(", \"cached_tokens\": ")
+        appendInteger(row.cachedTokens)
+        let latency = row.latency
+        append(", \"latency_ms\": {\"p50\": ")
+        appendInteger(latency.p50)
+        append(", \"p90\": ")
+        appendInteger(latency.p90)
+        append(", \"p95\": ")
+        appendInteger(latency.p95)
+        append(", \"p99\": ")
+        appendInteger(latency.p99)
+        append(", \"max\": ")
+        appendInteger(latency.max)
+        append("}}")
     }
 }

@@ -34,16 +34,21 @@ struct LineReader {
             var lineStart = start
             var index = start
             buffer.withUnsafeBufferPointer { bytes in
+                let base = bytes.baseAddress!
                 while index < end {
-                    if bytes[index] == 0x0A {
-                        if discarding {
-                            discarding = false
-                            body(.oversized)
-                        } else {
-                            emit(bytes, lineStart, index, body)
-                        }
-                        lineStart = index + 1
+                    // memchr finds the newline with vector instructions, far faster than a byte loop.
+                    guard let found = memchr(base + index, 0x0A, end - index) else {
+                        index = end
+                        break
                     }
+                    index = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                    if discarding {
+                        discarding = false
+                        body(.oversized)
+                    } else {
+                        emit(bytes, lineStart, index, body)
+                    }
+                    lineStart = index + 1
                     index += 1
                 }
             }

@@ -15,6 +15,9 @@ func runMain(_ arguments: [String]) -> Int32 {
         case "emit":
             rest.removeFirst()
             return try runEmit(rest)
+        case "bench":
+            rest.removeFirst()
+            return try runBench(rest)
         case "--help", "-h", "help":
             print(mainHelp)
             return 0
@@ -43,6 +46,7 @@ let mainHelp = """
       spendtop broker [--partitions N]     run an embedded Kafka broker on 127.0.0.1, print its address
       spendtop emit -b HOST:PORT [--rate N] [--count N | --duration D] [--seed N] [--incident SPEC]
                                            publish synthetic cost events
+      spendtop bench [--runs N] [--quick]   measure speed and memory (release build)
       spendtop --help
     """
 
