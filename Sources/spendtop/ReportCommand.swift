@@ -2,6 +2,7 @@ import Foundation
 import SpendAggregation
 import SpendDashboard
 import SpendEvents
+import SpendKafka
 
 /// The options of `spendtop report` that do not concern the Kafka source.
 struct ReportOptions {
@@ -10,6 +11,10 @@ struct ReportOptions {
     }
 
     var file: String?
+    var kafka = KafkaSourceOptions()
+    var usesKafka = false
+    /// True when `--from` was given; a report from Kafka starts at the earliest offset otherwise.
+    var fromGiven = false
     var view = ViewOptions()
     var width = 200
     var height = 60
@@ -23,12 +28,14 @@ struct ReportOptions {
     var debug = false
 
     static let help = """
-        usage: spendtop report --file PATH|- [--window W] [--filter EXPR] [--now TIME]
+        usage: spendtop report --file PATH|- | -b HOST:PORT [KAFKA] [--window W] [--filter EXPR] [--now TIME]
                                [--format table|json|csv|screen] [--top N]
                                [--width N --height N] [--color]
 
         Reads every message of the source, then prints the totals per provider, model,
-        service, organization, user and request type.
+        service, organization, user and request type. From Kafka it reads up to the high
+        watermarks seen at start (--until-end is implied), by default from the earliest
+        retained offset.
 
           --file PATH|-        JSON lines, one message value per line (as `kcat -C -e` prints
                                them); - reads standard input.
@@ -41,11 +48,15 @@ struct ReportOptions {
                                terminal would show it, as plain text (ANSI colour with --color),
                                --width by --height characters (default 200x60).
           --top N              rows per dimension; default 10 in the table, all in JSON and CSV.
+          -b HOST:PORT         read Kafka instead of a file; the Kafka options are below.
           --max-users N        distinct users kept before the rest fold into "(other)"
                                (default 100000).
           --max-message-bytes N  larger messages are skipped as invalid (default 1048576).
           --log-file PATH      write the log there (mode 0600); --debug adds each skipped
                                message with the field at fault.
+
+        Kafka:
+        \(kafkaSourceOptionsHelp)
         """
 
     /// Parses the report options; throws ``UsageError`` with the fix for anything unknown or malformed.
@@ -82,6 +93,11 @@ struct ReportOptions {
             case "--debug":
                 options.debug = true
             default:
+                if try options.kafka.consume(option: argument, reader: &reader) {
+                    options.usesKafka = true
+                    if ArgumentReader.name(of: argument) == "--from" { options.fromGiven = true }
+                    continue
+                }
                 guard try options.view.consume(option: argument, reader: &reader) else {
                     throw UsageError(message: "unknown option '\(argument)' for report; see `spendtop report --help`.")
                 }
@@ -108,8 +124,11 @@ func runReport(_ arguments: [String]) throws -> Int32 {
         return 0
     }
     let options = try ReportOptions.parse(arguments)
-    guard let path = options.file else {
-        throw UsageError(message: "report needs a source: --file PATH (or - for standard input).")
+    if options.usesKafka && options.file != nil {
+        throw UsageError(message: "report reads one source; pass either --file PATH or -b HOST:PORT, not both.")
+    }
+    guard options.usesKafka || options.file != nil else {
+        throw UsageError(message: "report needs a source: --file PATH (or - for standard input), or -b HOST:PORT for Kafka.")
     }
     let log = try LogFile(path: options.logPath, debug: options.debug)
     var configuration = EngineConfiguration()
@@ -122,14 +141,20 @@ func runReport(_ arguments: [String]) throws -> Int32 {
     if let now = options.nowMilliseconds {
         engine.advanceClock(toMilliseconds: now)
     }
-    try readFile(path, into: engine, maxMessageBytes: options.maxMessageBytes, log: log)
+    let sourceText: String
+    if let path = options.file {
+        try readFile(path, into: engine, maxMessageBytes: options.maxMessageBytes, log: log)
+        sourceText = "file \(path)"
+    } else {
+        sourceText = try readKafkaToEnd(options.kafka, fromGiven: options.fromGiven, into: engine, log: log, logPath: options.logPath)
+    }
 
     let end = options.nowMilliseconds.map { floorDivide($0, 1000) } ?? engine.clockSeconds
     let endSeconds = end == Int64.min ? 0 : end
     let window = options.view.window ?? .all
     let output: String
     if options.format == .screen {
-        output = try renderScreen(engine: engine, options: options, window: window, endSeconds: endSeconds, source: "file \(path)")
+        output = try renderScreen(engine: engine, options: options, window: window, endSeconds: endSeconds, source: sourceText)
         FileHandle.standardOutput.write(Data(output.utf8))
         return 0
     }
@@ -185,4 +210,58 @@ func renderScreen(engine: SpendEngine, options: ReportOptions, window: WindowLen
         return TextRenderer.ansiText(frame, theme: catalog.themes[themeIndex], depth: noColor ? .none : .palette256)
     }
     return TextRenderer.plainText(frame)
+}
+
+/// Reads Kafka from the start position up to the high watermarks seen at start, feeding `engine`.
+///
+/// librdkafka's log goes to the same log file. An unreachable broker is reported on stderr as
+/// soon as librdkafka reports it, and after `--connect-timeout` without a connection the read
+/// fails. Returns the source's description for the report.
+func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into engine: SpendEngine, log: LogFile, logPath: String?) throws -> String {
+    var options = kafkaOptions
+    try options.validate()
+    options.untilEnd = true
+    if !fromGiven {
+        options.startPosition = .earliest
+    }
+    if options.logFilePath == nil { options.logFilePath = logPath }
+    let feed = try KafkaFeed(options: options)
+    defer { feed.stop() }
+    if let start = feed.source.requestedStartTimeMs {
+        engine.ignoreEvents(before: start)
+    }
+    let started = Date()
+    var connected = false
+    var reportedDown = false
+    while true {
+        guard let batch = feed.nextBatch(timeout: 0.2) else { break }
+        let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
+        for message in batch {
+            guard let value = message.value else { continue }
+            let result = value.withUnsafeBufferPointer { engine.ingest($0, topic: message.topic, wallClockMilliseconds: wallClock) }
+            if case .skipped(let reason, let detail) = result {
+                log.log(.debug, "skipped message", ["reason": reason.rawValue, "detail": detail.description, "topic": message.topic ?? ""])
+            }
+        }
+        let status = feed.source.status
+        switch status.connection {
+        case .connected:
+            connected = true
+        case .down(let text):
+            if !connected && !reportedDown {
+                printError("spendtop: cannot reach the Kafka broker at \(feed.freshness().description): \(text); retrying for up to \(Int(options.connectTimeoutSeconds)) s.")
+                log.log(.error, "broker unreachable", ["error": text])
+                reportedDown = true
+            }
+        case .connecting:
+            break
+        }
+        if !status.missingTopics.isEmpty && connected {
+            throw RuntimeFailure(message: "topic \(status.missingTopics.joined(separator: ", ")) not found on the broker; check the name passed to -t.")
+        }
+        if !connected && Date().timeIntervalSince(started) > options.connectTimeoutSeconds {
+            throw RuntimeFailure(message: "no Kafka broker answered within \(Int(options.connectTimeoutSeconds)) s at \(feed.freshness().description); check -b and the -X security properties, or raise --connect-timeout.")
+        }
+    }
+    return "kafka " + feed.freshness().description
 }

@@ -1,0 +1,63 @@
+import Foundation
+import SpendDashboard
+import SpendKafka
+
+/// A Kafka source as a dashboard feed: batches of messages, and status for the header.
+final class KafkaFeed: MessageFeed, @unchecked Sendable {
+    let source: KafkaSource
+    let options: KafkaSourceOptions
+    /// With `--until-end` the feed ends at the high watermarks read at start.
+    var isFinite: Bool { options.untilEnd }
+
+    init(options: KafkaSourceOptions) throws {
+        self.options = options
+        do {
+            source = try KafkaSource.start(options)
+        } catch let error as KafkaError {
+            throw RuntimeFailure(message: error.message)
+        }
+    }
+
+    func nextBatch(timeout: Double) -> [FeedMessage]? {
+        let messages = source.drain(waitingUpTo: timeout)
+        if messages.isEmpty, options.untilEnd, source.isAtEnd {
+            // One more look: the fetch thread may have queued the last batch as the end was seen.
+            let rest = source.drain(waitingUpTo: 0)
+            return rest.isEmpty ? nil : rest.map { FeedMessage(topic: $0.topic, value: $0.value) }
+        }
+        return messages.map { FeedMessage(topic: $0.topic, value: $0.value) }
+    }
+
+    func freshness() -> SourceFreshness {
+        let status = source.status
+        var freshness = SourceFreshness()
+        switch status.connection {
+        case .connected:
+            freshness.connection = "connected"
+            freshness.health = status.missingTopics.isEmpty ? .connected : .degraded
+        case .connecting:
+            freshness.connection = "connecting to \(brokerText)"
+            freshness.health = .degraded
+        case .down(let text):
+            freshness.connection = "connecting to \(brokerText): \(text)"
+            freshness.health = .disconnected
+        }
+        if !status.missingTopics.isEmpty {
+            freshness.connection += "; topic not found: \(status.missingTopics.joined(separator: ", "))"
+        }
+        freshness.lag = status.totalLag
+        freshness.description = "\(brokerText) \(options.effectiveTopics.joined(separator: ","))"
+        freshness.offsets = status.partitions
+            .map { "\($0.topic)/\($0.partition)@\($0.position.map(String.init) ?? "-")" }
+            .joined(separator: " ")
+        return freshness
+    }
+
+    private var brokerText: String {
+        options.brokers ?? options.properties.value(of: "bootstrap.servers") ?? "?"
+    }
+
+    func stop() {
+        source.stop()
+    }
+}
