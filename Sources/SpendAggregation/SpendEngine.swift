@@ -151,10 +151,12 @@ public final class SpendEngine {
         tail.append(TailRecord(timeMilliseconds: fields.timeMilliseconds, record: record))
 
         let second = floorDivide(fields.timeMilliseconds, 1000)
-        if second <= clockSeconds - WindowLength.longestRollingSeconds {
+        // Before the clock is first set, an event is measured against its own time.
+        let clock = clockSeconds == Int64.min ? second : clockSeconds
+        if second <= clock - WindowLength.longestRollingSeconds {
             counts.late += 1
         } else {
-            store.append(record, second: second, clock: clockSeconds)
+            store.append(record, second: second, clock: clock)
         }
     }
 

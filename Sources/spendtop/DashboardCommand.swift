@@ -2,11 +2,17 @@ import Foundation
 import SpendAggregation
 import SpendDashboard
 import SpendEvents
+import SpendKafka
 import SpendTerminal
 
 /// Options of the dashboard itself: `spendtop [SOURCE] [VIEW]`.
 struct DashboardOptions {
     var file: String?
+    var kafka = KafkaSourceOptions()
+    var usesKafka = false
+    var demo = false
+    /// Events per second of the demo's synthetic traffic.
+    var demoRate = 40.0
     var view = ViewOptions()
     var maxMessageBytes = 1 << 20
     var maxUsers: Int?
@@ -170,20 +176,67 @@ func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
             options.logPath = try reader.value(for: argument)
         case "--debug":
             options.debug = true
+        case "--demo":
+            options.demo = true
+        case "--demo-rate":
+            let text = try reader.value(for: argument)
+            guard let rate = Double(text), rate > 0, rate <= 100_000 else {
+                throw UsageError(message: "--demo-rate takes events per second from 1 to 100000, not '\(text)'.")
+            }
+            options.demoRate = rate
         default:
+            if try options.kafka.consume(option: argument, reader: &reader) {
+                options.usesKafka = true
+                continue
+            }
             guard try options.view.consume(option: argument, reader: &reader) else {
                 throw UsageError(message: "unknown option '\(argument)'; see `spendtop --help`.")
             }
         }
     }
-    guard let file = options.file else {
-        throw UsageError(message: "the dashboard needs a source: -b HOST:PORT for Kafka, --file PATH, or --demo.")
+    let sources = [options.file != nil, options.usesKafka && !options.demo, options.demo].filter { $0 }.count
+    guard sources == 1 else {
+        throw UsageError(message: sources == 0
+            ? "the dashboard needs a source: -b HOST:PORT for Kafka, --file PATH, or --demo."
+            : "the dashboard reads one source; pass only one of -b HOST:PORT, --file PATH and --demo.")
     }
     let log = try LogFile(path: options.logPath, debug: options.debug)
     var configuration = EngineConfiguration()
     configuration.decoder.maxMessageBytes = options.maxMessageBytes
     if let maxUsers = options.maxUsers { configuration.maxUsers = maxUsers }
-    let feed = try FileFeed(path: file, maxMessageBytes: options.maxMessageBytes)
-    let session = LiveSession(feed: feed, configuration: configuration, log: log)
+
+    if let file = options.file {
+        let feed = try FileFeed(path: file, maxMessageBytes: options.maxMessageBytes)
+        let session = LiveSession(feed: feed, configuration: configuration, log: log)
+        return try runDashboard(session: session, view: options.view, log: log)
+    }
+
+    var kafka = options.kafka
+    if kafka.logFilePath == nil { kafka.logFilePath = options.logPath }
+    var broker: EmbeddedBroker?
+    var emitter: DemoEmitter?
+    defer {
+        emitter?.stop()
+        broker?.stop()
+    }
+    if options.demo {
+        do {
+            let embedded = try EmbeddedBroker()
+            broker = embedded
+            kafka.brokers = embedded.bootstrapServers
+            kafka.startPosition = .earliest
+            let demo = try DemoEmitter(bootstrapServers: embedded.bootstrapServers, topic: KafkaSourceOptions.defaultTopic, rate: options.demoRate, log: log)
+            demo.start()
+            emitter = demo
+            log.log(.info, "demo started", ["broker": embedded.bootstrapServers])
+        } catch let error as KafkaError {
+            throw RuntimeFailure(message: "the demo could not start its embedded broker: \(error.message)")
+        }
+    }
+    try kafka.validate()
+    let feed = try KafkaFeed(options: kafka)
+    let session = LiveSession(
+        feed: feed, configuration: configuration, log: log, ignoreBeforeMilliseconds: feed.source.requestedStartTimeMs
+    )
     return try runDashboard(session: session, view: options.view, log: log)
 }

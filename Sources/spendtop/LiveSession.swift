@@ -87,11 +87,11 @@ final class LiveSession: @unchecked Sendable {
             }
             let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
             lock.lock()
-            for message in batch {
-                ingest(message, wallClock: wallClock)
-            }
             if !feed.isFinite {
                 engine.advanceClock(toMilliseconds: wallClock)
+            }
+            for message in batch {
+                ingest(message, wallClock: wallClock)
             }
             lock.unlock()
         }

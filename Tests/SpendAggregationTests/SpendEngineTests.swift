@@ -168,3 +168,16 @@ final class SpendEngineTests: XCTestCase {
         XCTAssertEqual(recent.map(\.timeMilliseconds), [(base + 4) * 1000, (base + 2) * 1000])
     }
 }
+
+final class EngineClockTests: XCTestCase {
+    func testEventBeforeTheClockIsSetDoesNotTrap() {
+        var configuration = EngineConfiguration()
+        configuration.clockFollowsEvents = false
+        let engine = SpendEngine(configuration: configuration)
+        engine.ingestAll([costMessage(id: "first", second: 1_770_624_000, cost: "1")])
+        XCTAssertEqual(engine.counts.events, 1)
+        XCTAssertEqual(engine.counts.late, 0)
+        engine.advanceClock(toMilliseconds: 1_770_624_010_000)
+        XCTAssertEqual(engine.query(window: .oneMinute).total.requests, 1)
+    }
+}
