@@ -28,7 +28,7 @@ test: build
 	$(SWIFT) test
 
 demo: release
-	.build/release/spendtop report --file Tests/Fixtures/cost_tracking.jsonl
+	.build/release/spendtop --demo
 
 # Runs each libFuzzer target for FUZZ_SECONDS (default 60) and fails when one finds a crash.
 # The libFuzzer and AddressSanitizer runtimes ship with the Swift toolchain (6.3.1 on Linux),
