@@ -179,8 +179,14 @@ extension FrameDrawer {
             TableColumn(title: "cache", width: 5),
         ], width: rect.width, minimumKeyWidth: 12)
         let tableRows = rows.tableRows(dimension).map { row -> [TableCell] in
-            [
-                TableCell(key(row.key, dimension: dimension), row.key == nil ? .dim : .normal),
+            var keyCell = TableCell(key(row.key, dimension: dimension), row.key == nil ? .dim : .normal)
+            if let budget = budget(for: dimension, key: row.key) {
+                let severity = budgetSeverity(budget)
+                let used = String(Int((budget.fractionUsed * 100).rounded())) + "%"
+                keyCell = TableCell("\(severity.glyph(glyphs)) \(keyCell.text) \(used)", severity.role)
+            }
+            return [
+                keyCell,
                 TableCell(Format.dollars(row.spend)),
                 TableCell(Format.percent(row.spend.micros, of: totalSpend), .dim),
                 TableCell(Format.compactCount(row.requests)),
@@ -189,6 +195,19 @@ extension FrameDrawer {
             ]
         }
         drawTable(pane, in: rect, columns: columns, rows: tableRows, empty: "no events in this window")
+    }
+
+    /// The budget whose scope is this row (`org:NAME`, `provider:NAME`, `service:NAME`), if any.
+    private func budget(for dimension: Dimension, key: String?) -> BudgetStatus? {
+        guard let key else { return nil }
+        let prefix: String
+        switch dimension {
+        case .organization: prefix = "org:"
+        case .provider: prefix = "provider:"
+        case .service: prefix = "service:"
+        default: return nil
+        }
+        return data.budgets.first { $0.scope == prefix + key }
     }
 
     private mutating func drawLatency(in rect: Rect) {
