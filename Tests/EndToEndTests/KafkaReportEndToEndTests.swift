@@ -89,4 +89,20 @@ final class KafkaReportEndToEndTests: XCTestCase {
         try session.send("q")
         try session.waitFor("exit=0")
     }
+
+    /// The embedded broker answers every offsets-for-times lookup with -1, so a time position
+    /// starts at the earliest offset and drops older events by their own time.
+    func testTimePositionsDropOlderEvents() throws {
+        let emitted = try BinaryRunner.run(["emit", "-b", address, "--count", "300", "--seed", "8"])
+        XCTAssertEqual(emitted.status, 0, emitted.stderr)
+        let recent = try BinaryRunner.run(["report", "-b", address, "--from", "-15m", "--format", "csv"])
+        XCTAssertEqual(recent.status, 0, recent.stderr)
+        XCTAssertTrue(recent.stdout.split(separator: "\n")[1].hasPrefix("total,,300,"), recent.stdout)
+        let future = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+        let none = try BinaryRunner.run(["report", "-b", address, "--from", "@\(future)", "--format", "csv"])
+        XCTAssertEqual(none.status, 0, none.stderr)
+        XCTAssertTrue(none.stdout.split(separator: "\n")[1].hasPrefix("total,,0,"), none.stdout)
+        let badPosition = try BinaryRunner.run(["report", "-b", address, "--from", "yesterday"])
+        XCTAssertEqual(badPosition.status, 64)
+    }
 }
