@@ -162,6 +162,10 @@ struct EventRate {
 
 /// Parses `spendtop [SOURCE] [VIEW]` and runs the dashboard.
 func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
+    if arguments.contains("--help") || arguments.contains("-h") {
+        print(mainHelp)
+        return 0
+    }
     var options = DashboardOptions()
     var reader = ArgumentReader(arguments)
     while let argument = reader.next() {

@@ -9,12 +9,12 @@ struct FeedMessage {
     var value: [UInt8]?
 }
 
-/// Where a dashboard's messages come from: a file, or Kafka.
+/// A source of dashboard messages: a file or Kafka.
 protocol MessageFeed: AnyObject, Sendable {
     /// Waits up to `timeout` seconds for messages; returns an empty batch when none came and nil
     /// once the feed has ended.
     func nextBatch(timeout: Double) -> [FeedMessage]?
-    /// The connection state, lag and offsets for the header and snapshots.
+    /// Returns the connection state, lag and offsets for the header and snapshots.
     func freshness() -> SourceFreshness
     /// True when the engine clock should follow event times (a finite feed) rather than the wall clock.
     var isFinite: Bool { get }

@@ -42,12 +42,25 @@ let mainHelp = """
     spendtop: a terminal dashboard for live LLM spend.
 
     usage:
-      spendtop report [SOURCE] [VIEW] [--format table|json|csv]
+      spendtop -b HOST:PORT [KAFKA] [VIEW]   the dashboard on a Kafka topic
+      spendtop --file PATH|- [VIEW]           the dashboard on a JSON-lines file
+      spendtop --demo [--demo-rate N] [VIEW]  embedded broker + synthetic traffic + the dashboard
+      spendtop report [SOURCE] [VIEW] [--format table|json|csv|screen]   print totals; see report --help
       spendtop broker [--partitions N]     run an embedded Kafka broker on 127.0.0.1, print its address
       spendtop emit -b HOST:PORT [--rate N] [--count N | --duration D] [--seed N] [--incident SPEC]
-                                           publish synthetic cost events
+                                           publish synthetic cost events; see emit --help
       spendtop bench [--runs N] [--quick]   measure speed and memory (release build)
       spendtop --help
+
+    VIEW:
+    \(ViewOptions.help)
+
+    KAFKA:
+    \(kafkaSourceOptionsHelp)
+
+    Also: --max-users N (distinct users kept before the rest fold into "(other)", default 100000),
+    --max-message-bytes N (default 1048576), --log-file PATH and --debug.
+    Keys in the dashboard: ? shows them all; q quits.
     """
 
 exit(runMain(CommandLine.arguments))
