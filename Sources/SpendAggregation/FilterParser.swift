@@ -130,7 +130,7 @@ struct FilterParser {
         case .end:
             throw FilterError(
                 column: column,
-                message: "expected a field at column \(column) but found the end of the filter"
+                message: "expected a field at column \(column) but found the end of the filter; add a term such as org=NAME or remove the trailing operator"
             )
         }
     }

@@ -103,7 +103,8 @@ struct FrameDrawer {
         buffer.fill(Rect(x: 0, y: 0, width: width, height: 1), role: .title)
         var badgeWidth = 0
         if let frozen = data.frozen, view.frozen {
-            var badge = " PAUSED since \(time(frozen.sinceMs)), +\(Format.count(frozen.eventsSince)) events "
+            let heldSeconds = max(0, (data.nowMs - frozen.sinceMs) / 1_000)
+            var badge = " PAUSED \(Format.duration(Double(heldSeconds))) since \(time(frozen.sinceMs)), +\(Format.count(frozen.eventsSince)) events "
             if DisplayWidth.of(badge) > width / 2 { badge = " PAUSED " }
             badgeWidth = DisplayWidth.of(badge)
             buffer.write(badge, x: width - badgeWidth, y: 0, role: .warn, attributes: [.reverse])
@@ -127,8 +128,8 @@ struct FrameDrawer {
             ("in window", Format.count(total.requests), .normal),
             ("cache hits", hitRate, .normal),
             ("saved", savings, .good),
-            ("p95", Format.milliseconds(total.latency.p95), .normal),
-            ("p99", Format.milliseconds(total.latency.p99), .normal),
+            ("p95", total.requests == 0 ? "-" : Format.milliseconds(total.latency.p95), .normal),
+            ("p99", total.requests == 0 ? "-" : Format.milliseconds(total.latency.p99), .normal),
         ], y: 1)
     }
 

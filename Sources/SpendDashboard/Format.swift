@@ -69,6 +69,13 @@ enum Format {
         return "\(whole / 86_400)d" + twoDigits((whole % 86_400) / 3_600) + "h"
     }
 
+    /// Formats a whole span of time in its largest exact unit: `5s`, `24m`, `1h`.
+    static func span(seconds: Int) -> String {
+        if seconds >= 3_600, seconds % 3_600 == 0 { return "\(seconds / 3_600)h" }
+        if seconds >= 60, seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
+    }
+
     /// Formats the time of day `HH:MM:SS` of Unix milliseconds `ms`, shifted by `offsetSeconds`.
     static func timeOfDay(ms: Int64, offsetSeconds: Int) -> String {
         let seconds = floorDivide(ms, 1_000) + Int64(offsetSeconds)

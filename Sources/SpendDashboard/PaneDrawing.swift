@@ -331,7 +331,7 @@ extension FrameDrawer {
         let buckets = Array(data.timeline.suffix(rect.width))
         let maximum = buckets.map(\.micros).max() ?? 0
         let total = buckets.reduce(Money.zero, +)
-        let bucketLabel = "\(data.timelineBucketSeconds)s"
+        let bucketLabel = Format.span(seconds: data.timelineBucketSeconds)
         if rect.height < 3 {
             buffer.write(String(buckets.map { glyphs.bar($0.micros, of: maximum) }), x: rect.x, y: rect.y, role: .good)
             return

@@ -33,7 +33,7 @@ struct ArgumentReader {
             return String(option[option.index(after: equals)...])
         }
         guard let value = next() else {
-            throw UsageError(message: "option \(option) needs a value; see `spendtop --help`.")
+            throw UsageError(message: "option \(option) needs a value; write it after the option, as in \(option) VALUE.")
         }
         return value
     }

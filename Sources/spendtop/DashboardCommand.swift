@@ -44,7 +44,10 @@ func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile) throws 
             }
         }
     )
-    let builder = DashboardDataBuilder(budgets: view.budgets)
+    var builder = DashboardDataBuilder(budgets: view.budgets)
+    if !session.feed.isFinite {
+        builder.liveSinceMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
+    }
     let environment = ProcessInfo.processInfo.environment
 
     TerminationSignals.install()

@@ -23,6 +23,9 @@ struct DashboardDataBuilder {
     /// Points in the spend-over-time chart.
     var timelineBuckets = 60
     var tailLength = 60
+    /// When a live source started, in Unix milliseconds: in its first minute the request rate is
+    /// divided by the seconds seen so far rather than by 60. Nil for a finite source.
+    var liveSinceMilliseconds: Int64?
 
     func build(engine: SpendEngine, view: ViewState, nowMilliseconds: Int64, source: SourceFreshness, eventsPerSecond: Double) -> DashboardData {
         let filter = (try? Filter.parse(view.filter)) ?? .all
@@ -43,7 +46,7 @@ struct DashboardDataBuilder {
             burnPerMinute: burn,
             projectedEndOfHour: Money(micros: hourSpend.micros + burn.micros * (hourStart + 3_600 - now) / 60),
             projectedEndOfDay: Money(micros: daySpend.micros + burn.micros * (dayStart + 86_400 - now) / 60),
-            requestsPerSecond: Double(minuteRequests) / 60
+            requestsPerSecond: Double(minuteRequests) / rateSeconds(nowMilliseconds: nowMilliseconds)
         )
 
         let tail = engine.recentEvents(limit: tailLength, filter: filter).map { event in
@@ -71,5 +74,11 @@ struct DashboardDataBuilder {
             timeline: chart.timeline, timelineBucketSeconds: Int((chartWindow.seconds ?? 86_400) / Int64(timelineBuckets)),
             tail: tail, budgets: budgetStatuses, organizations: engine.organizationNames()
         )
+    }
+
+    /// Seconds the last-minute request count is divided by: 60, or fewer while a live source is young.
+    private func rateSeconds(nowMilliseconds: Int64) -> Double {
+        guard let since = liveSinceMilliseconds else { return 60 }
+        return min(60, max(1, Double(nowMilliseconds - since) / 1000))
     }
 }

@@ -46,7 +46,7 @@ final class KafkaFeed: MessageFeed, @unchecked Sendable {
             freshness.connection += "; topic not found: \(status.missingTopics.joined(separator: ", "))"
         }
         freshness.lag = status.totalLag
-        freshness.description = "\(brokerText) \(options.effectiveTopics.joined(separator: ","))"
+        freshness.description = "\(brokerText), topic \(options.effectiveTopics.joined(separator: ","))"
         freshness.offsets = status.partitions
             .map { "\($0.topic)/\($0.partition)@\($0.position.map(String.init) ?? "-")" }
             .joined(separator: " ")

@@ -121,7 +121,7 @@ func parseStartPosition(_ text: String, now: Date) throws -> KafkaStartPosition 
     if let milliseconds = parseRFC3339Milliseconds(text) {
         return .time(milliseconds: milliseconds)
     }
-    throw UsageError(message: "--from takes latest, earliest, a past offset such as -15m, an RFC 3339 time such as 2026-02-09T08:00:00Z, or @EPOCH_MS, not '\(text)'.")
+    throw UsageError(message: "--from takes latest, earliest, a time before now such as -15m or -2h, an RFC 3339 time such as 2026-02-09T08:00:00Z, or @EPOCH_MS, not '\(text)'.")
 }
 
 /// Parses a duration with a unit of `ms`, `s`, `m`, `h` or `d` (a bare number is seconds) into seconds.

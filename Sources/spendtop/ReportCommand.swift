@@ -134,7 +134,7 @@ func runReport(_ arguments: [String]) throws -> Int32 {
     var configuration = EngineConfiguration()
     configuration.decoder.maxMessageBytes = options.maxMessageBytes
     if let maxUsers = options.maxUsers { configuration.maxUsers = maxUsers }
-    if let now = options.nowMilliseconds {
+    if options.nowMilliseconds != nil {
         configuration.clockFollowsEvents = false
     }
     let engine = SpendEngine(configuration: configuration)
@@ -249,7 +249,7 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
             connected = true
         case .down(let text):
             if !connected && !reportedDown {
-                printError("spendtop: cannot reach the Kafka broker at \(feed.freshness().description): \(text); retrying for up to \(Int(options.connectTimeoutSeconds)) s.")
+                printError("spendtop: cannot reach the Kafka broker for \(feed.freshness().description): \(text); retrying for up to \(Int(options.connectTimeoutSeconds)) s.")
                 log.log(.error, "broker unreachable", ["error": text])
                 reportedDown = true
             }
@@ -260,7 +260,7 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
             throw RuntimeFailure(message: "topic \(status.missingTopics.joined(separator: ", ")) not found on the broker; check the name passed to -t.")
         }
         if !connected && Date().timeIntervalSince(started) > options.connectTimeoutSeconds {
-            throw RuntimeFailure(message: "no Kafka broker answered within \(Int(options.connectTimeoutSeconds)) s at \(feed.freshness().description); check -b and the -X security properties, or raise --connect-timeout.")
+            throw RuntimeFailure(message: "no Kafka broker answered within \(Int(options.connectTimeoutSeconds)) s for \(feed.freshness().description); check -b and the -X security properties, or raise --connect-timeout.")
         }
     }
     return "kafka " + feed.freshness().description

@@ -224,7 +224,7 @@ import Testing
             " ● connected  events 33.3/s  lag 12  newest 0.4s ago",
             " filter none  window 5m  UTC 22:13:20  sort spend",
             "┌ › Spend over time ───────────────────────────────────────────────────────────┐",
-            "│peak $12.00/60s  shown $169.00                                                │",
+            "│peak $12.00/1m  shown $169.00                                                 │",
             "│                                                                           █  │",
             "│                                                         ▃         ▃       █ ▃│",
             "│                                                        ▄█        ▄█       █▄█│",
@@ -370,7 +370,7 @@ import Testing
             "│                                                                ││                                                                 ││                                                                 │",
             "└────────────────────────────────────────────────────────────────┘└─────────────────────────────────────────────────────────────────┘└─────────────────────────────────────────────────────────────────┘",
             "┌ Spend over time ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────┐┌ Budgets ────────────────────────────────────────────────────────┐",
-            "│peak $12.00/60s  shown $169.00                                                                                                     ││budget         used      spent          limit       burn runs out│",
+            "│peak $12.00/1m  shown $169.00                                                                                                      ││budget         used      spent          limit       burn runs out│",
             "│                                                                                                                                █  ││● total         50%  $1,000.00  $2,000.00/day  $3.50/min in 4h45m│",
             "│                                                                                                              ▃         ▃       █ ▃││▲ org:acme     112%     $56.00     $50.00/day  $0.40/min    spent│",
             "│                                                                                                             ▄█        ▄█       █▄█││! org:globex    84%     $42.00     $50.00/day  $0.10/min in 1h20m│",
@@ -431,7 +431,7 @@ import Testing
             "|                                                          ||  claude-haiku-3-5           400ms   640ms    1.6s    2.4s|",
             "+----------------------------------------------------------++---------------------------------------------------- 1/8 -+",
             "+ Spend over time -----------------------------------------++ > Budgets -----------------------------------------------+",
-            "|peak $12.00/60s  shown $169.00                            ||budget           used      spent          limit       burn|",
+            "|peak $12.00/1m  shown $169.00                             ||budget           used      spent          limit       burn|",
             "|                                    .:        .:       #.:||o total           50%  $1,000.00  $2,000.00/day  $3.50/min|",
             "|                                .:=###    .:=###    .:=###||^ org:acme       112%     $56.00     $50.00/day  $0.40/min|",
             "|                            .:=#######.:=#######.:=#######||! org:globex      84%     $42.00     $50.00/day  $0.10/min|",
@@ -578,7 +578,7 @@ import Testing
         data.frozen = FrozenBadge(sinceMs: Sample.nowMs - 42_000, eventsSince: 1_234)
         let lines = Sample.render(view, data: data, width: 100, height: 30)
         expectScreen(Array(lines.prefix(4)), [
-            " spendtop  $1,000.00 in 5m  burn $3.50/min  hour→$1,120.00  …  PAUSED since 23:12:38, +1,234 events",
+            " spendtop  $1,000.00 in 5m  burn $3.50/min  hour→$1,120.…  PAUSED 42s since 23:12:38, +1,234 events",
             " requests 33.3/s  in window 10,000  cache hits 11%  saved $85.50~  p95 2.2s  p99 4.1s",
             " ● connected  events 33.3/s  lag 12  newest 0.4s ago  from localhost:9092 cost-tracking",
             " filter none  window 5m  local +01:00 23:13:20  sort spend",
