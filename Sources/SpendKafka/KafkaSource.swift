@@ -339,7 +339,9 @@ public final class KafkaSource: @unchecked Sendable {
                 var low: Int64 = -1
                 var high: Int64 = -1
                 let code = rd_kafka_query_watermark_offsets(client.pointer, partition.topic, partition.partition, &low, &high, 2000)
-                if code == RD_KAFKA_RESP_ERR_NO_ERROR {
+                // A reply can succeed with -1 offsets when one of its two ListOffsets requests
+                // failed; -1 would mean "the end" to assign and "nothing to read" to untilEnd.
+                if code == RD_KAFKA_RESP_ERR_NO_ERROR, low >= 0, high >= 0 {
                     result[partition] = (low, high)
                     break
                 }
