@@ -7,10 +7,10 @@ public struct EngineConfiguration: Sendable {
     /// Distinct values kept for each other dimension (providers, models, services, organizations,
     /// request types). Default 10,000.
     public var maxKeysPerDimension = 10_000
-    /// Event ids remembered for deduplication; default 10 million (about 320 MB at most).
+    /// Event ids remembered for deduplication; default 10 million (at most about 215 MB).
     public var maxRememberedEventIDs = 10_000_000
-    /// How long an event id is remembered after it arrived, in seconds. Default 25 hours, so a
-    /// repeat is caught across the whole 24-hour window.
+    /// How long an event id is remembered at least after it arrived, in seconds (at most 1.5
+    /// times as long). Default 25 hours, so a repeat is caught across the whole 24-hour window.
     public var deduplicationHorizonSeconds: Int64 = 90_000
     /// Recent events kept for the live tail. Default 256.
     public var tailCapacity = 256
