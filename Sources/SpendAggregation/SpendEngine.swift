@@ -47,6 +47,8 @@ public final class SpendEngine {
     /// Totals per combination id of the accepted events the rolling windows do not hold: late
     /// events, events too far ahead of the clock and evicted ones. The `all` window is these
     /// plus every record in `store`. Ids past the end have no such events.
+    // NOTE: each total keeps a full latency sketch, so once the window rolls this array grows
+    // by about 160 bytes plus 4 per latency bucket for every combination id evicted.
     var folded: [RowAccumulator] = []
     var store = SecondStore()
     private var duplicates: DuplicateFilter
@@ -68,7 +70,7 @@ public final class SpendEngine {
         tail = TailRing(capacity: configuration.tailCapacity)
     }
 
-    /// Moves the clock forward (never back) and drops records that left the longest window.
+    /// Moves the clock forward (never back) and folds records that left the longest window into the all-time totals.
     public func advanceClock(toMilliseconds milliseconds: Int64) {
         let seconds = floorDivide(milliseconds, 1000)
         guard seconds > clockSeconds else { return }
