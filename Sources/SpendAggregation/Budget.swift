@@ -92,8 +92,8 @@ extension SpendEngine {
         let verdicts = matchVerdicts(for: filter)
         var micros: Int64 = 0
         store.forEachSecond(in: (start + 1)...max(start + 1, end)) { _, records in
-            for record in records where verdicts[Int(record.combination)] {
-                micros &+= record.costMicros
+            records.forEachCost { combination, cost in
+                if verdicts[Int(combination)] { micros &+= cost }
             }
         }
         return Money(micros: micros)

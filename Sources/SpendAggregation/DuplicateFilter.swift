@@ -1,23 +1,26 @@
 /// Remembers the ids of accepted events for a horizon of arrival time, to count repeats once.
 ///
-/// Ids are kept as 64-bit hashes in an open-addressing set and a FIFO of arrival order. An id
-/// leaves when it arrived more than `horizonSeconds` ago or when `capacity` newer ids push it
-/// out, so memory is at most about 32 bytes x `capacity` (a 16-byte FIFO entry and at most two
-/// 8-byte slots). Two different ids collide with probability about n^2 / 2^65 (3e-6 for 10
-/// million ids), in which case the second would wrongly count as a duplicate.
+/// Ids are kept as 64-bit hashes in generations: open-addressing sets that each take the ids
+/// arriving within half a horizon and are dropped whole once their newest id is older than the
+/// horizon. So an id is remembered for at least `horizonSeconds` and at most 1.5 times that,
+/// and nothing per id is kept beyond its 8-byte slot (a table grows at load 0.75, so 10.7 to
+/// 21.3 bytes per id). When more than `capacity` ids are held, the oldest generation is dropped
+/// early. Two different ids collide with probability about n^2 / 2^65 (3e-6 for 10 million
+/// ids), in which case the second would wrongly count as a duplicate.
 struct DuplicateFilter {
     let capacity: Int
     let horizonSeconds: Int64
-    private var slots: [UInt64]
-    private var fifoHashes: [UInt64] = []
-    private var fifoSeconds: [Int64] = []
-    private var fifoStart = 0
+    /// Arrival seconds covered by one generation.
+    let generationSeconds: Int64
+    /// Live generations, oldest first.
+    private var generations: [HashSet64] = []
+    private var generationStarts: [Int64] = []
     private var stored = 0
 
     init(capacity: Int, horizonSeconds: Int64) {
         self.capacity = max(capacity, 1)
         self.horizonSeconds = horizonSeconds
-        slots = Array(repeating: 0, count: 1 << 12)
+        generationSeconds = max(horizonSeconds / 2, 1)
     }
 
     var count: Int { stored }
@@ -26,62 +29,73 @@ struct DuplicateFilter {
     mutating func insert(_ rawHash: UInt64, now: Int64) -> Bool {
         let hash = rawHash == 0 ? 1 : rawHash
         expire(now: now)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 {
-            if slots[slot] == hash { return false }
-            slot = (slot + 1) & mask
+        // The newest generation first: a repeat usually follows its original closely.
+        for index in generations.indices.reversed() where generations[index].contains(hash) {
+            return false
         }
-        slots[slot] = hash
+        if let start = generationStarts.last, now < start + generationSeconds {
+            generations[generations.count - 1].insert(hash)
+        } else {
+            var generation = HashSet64()
+            generation.insert(hash)
+            generations.append(generation)
+            generationStarts.append(now)
+        }
         stored += 1
-        fifoHashes.append(hash)
-        fifoSeconds.append(now)
-        if stored > capacity { removeOldest() }
-        if stored * 2 > slots.count { resize(slots.count * 2) }
+        while stored > capacity {
+            if generations.count == 1 {
+                // A single generation over the cap: start afresh with this id only.
+                generations[0] = HashSet64()
+                generations[0].insert(hash)
+                generationStarts[0] = now
+                stored = 1
+                break
+            }
+            dropOldest()
+        }
         return true
     }
 
+    /// Drops generations whose newest possible arrival, one second before the next
+    /// generation's start at the latest, is at least `horizonSeconds` old.
     private mutating func expire(now: Int64) {
-        while fifoStart < fifoHashes.count, fifoSeconds[fifoStart] <= now - horizonSeconds {
-            removeOldest()
-        }
-        // Compact the FIFO once its consumed head is as large as what is left.
-        if fifoStart > 4096, fifoStart * 2 > fifoHashes.count {
-            fifoHashes.removeFirst(fifoStart)
-            fifoSeconds.removeFirst(fifoStart)
-            fifoStart = 0
+        while let start = generationStarts.first, start + generationSeconds - 1 <= now - horizonSeconds {
+            dropOldest()
         }
     }
 
-    private mutating func removeOldest() {
-        let hash = fifoHashes[fifoStart]
-        fifoStart += 1
-        remove(hash)
+    private mutating func dropOldest() {
+        stored -= generations[0].count
+        generations.removeFirst()
+        generationStarts.removeFirst()
+    }
+}
+
+/// An insert-only open-addressing set of nonzero 64-bit hashes with linear probing.
+struct HashSet64 {
+    private var slots: [UInt64] = Array(repeating: 0, count: 1 << 12)
+    private(set) var count = 0
+
+    func contains(_ hash: UInt64) -> Bool {
+        slots.withUnsafeBufferPointer { table in
+            let mask = table.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while table[slot] != 0 {
+                if table[slot] == hash { return true }
+                slot = (slot + 1) & mask
+            }
+            return false
+        }
     }
 
-    /// Removes `hash` with backward-shift deletion, which keeps linear probing correct without tombstones.
-    private mutating func remove(_ hash: UInt64) {
+    /// Inserts `hash`, which must not be in the set.
+    mutating func insert(_ hash: UInt64) {
+        if (count + 1) * 4 > slots.count * 3 { resize(slots.count * 2) }
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != hash {
-            if slots[slot] == 0 { return }
-            slot = (slot + 1) & mask
-        }
-        stored -= 1
-        var hole = slot
-        var next = (hole + 1) & mask
-        while slots[next] != 0 {
-            let home = Int(truncatingIfNeeded: slots[next]) & mask
-            // The entry at `next` may move into the hole unless its home lies in (hole, next].
-            let distanceToNext = (next - home) & mask
-            let distanceToHole = (hole - home) & mask
-            if distanceToHole < distanceToNext {
-                slots[hole] = slots[next]
-                hole = next
-            }
-            next = (next + 1) & mask
-        }
-        slots[hole] = 0
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = hash
+        count += 1
     }
 
     private mutating func resize(_ newCount: Int) {

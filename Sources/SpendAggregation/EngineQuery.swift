@@ -50,7 +50,8 @@ extension SpendEngine {
                 verdicts.withUnsafeBufferPointer { verdictList in
                     store.forEachSecond(in: (windowStart + 1)...end) { second, records in
                         let bucket = bucketCount > 0 ? Int((second - windowStart - 1) * bucketCount / length) : 0
-                        for record in records where verdictList[Int(record.combination)] {
+                        records.forEach(isCached: { combinationList[Int($0)].cached }) { record in
+                            guard verdictList[Int(record.combination)] else { return }
                             totals.add(record, combinationList[Int(record.combination)])
                             if bucketCount > 0 { timeline[bucket] &+= record.costMicros }
                         }
@@ -58,8 +59,18 @@ extension SpendEngine {
                 }
             }
         } else {
-            for (id, accumulator) in allTime.enumerated() where verdicts[id] {
+            for (id, accumulator) in folded.enumerated() where verdicts[id] && accumulator.requests > 0 {
                 totals.merge(accumulator, combinations[UInt32(id)])
+            }
+            combinations.combinations.withUnsafeBufferPointer { combinationList in
+                verdicts.withUnsafeBufferPointer { verdictList in
+                    store.forEachStoredSecond { _, records in
+                        records.forEach(isCached: { combinationList[Int($0)].cached }) { record in
+                            guard verdictList[Int(record.combination)] else { return }
+                            totals.add(record, combinationList[Int(record.combination)])
+                        }
+                    }
+                }
             }
         }
 

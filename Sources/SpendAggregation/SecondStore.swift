@@ -2,18 +2,26 @@
 ///
 /// The ring covers the 24 hours before the clock and up to 24 hours after it (events may run
 /// ahead of the clock by up to a day), so two live seconds never share a slot. A slot is
-/// emptied when its second leaves the longest window.
+/// emptied when its second leaves the longest window. Each second keeps its events as 24-byte
+/// ``StoredRecord``s, plus the rare events that need a full ``WindowRecord``.
 struct SecondStore {
     static let slotCount = 2 * Int(WindowLength.longestRollingSeconds)
+    /// Seconds behind the clock after which a slot's array is trimmed to its size. Events
+    /// arrive up to a few seconds out of order, so a later append to a trimmed slot is rare.
+    static let trimDelaySeconds: Int64 = 4
     private var seconds: [Int64]
-    private var buckets: [[WindowRecord]]
+    private var buckets: [[StoredRecord]]
+    private var wideBuckets: [[WindowRecord]]
     /// Every second at or before this has been evicted.
     private var evictedThrough = Int64.min
+    /// Every slot of a second at or before this has been trimmed.
+    private var trimmedThrough = Int64.min
     private(set) var recordCount = 0
 
     init() {
         seconds = Array(repeating: Int64.min, count: Self.slotCount)
         buckets = Array(repeating: [], count: Self.slotCount)
+        wideBuckets = Array(repeating: [], count: Self.slotCount)
     }
 
     @inline(__always)
@@ -21,21 +29,57 @@ struct SecondStore {
         Int(floorMod(second, Int64(slotCount)))
     }
 
-    /// Adds a record at `second`; records more than a day ahead of `clock` are not kept.
-    mutating func append(_ record: WindowRecord, second: Int64, clock: Int64) {
-        guard second <= clock + WindowLength.longestRollingSeconds, second > evictedThrough else { return }
+    /// Adds a record at `second` and returns true, or returns false without keeping it when
+    /// `second` is more than a day ahead of `clock` or already evicted.
+    ///
+    /// A slot still holding a second two days older, which happens only while the clock has
+    /// not been set, passes those records to `displaced` before it is reused.
+    mutating func append(
+        _ record: WindowRecord, cached: Bool, second: Int64, clock: Int64, displaced: (StoredRecordView) -> Void
+    ) -> Bool {
+        guard second <= clock + WindowLength.longestRollingSeconds, second > evictedThrough else { return false }
         let slot = Self.slot(second)
         if seconds[slot] != second {
-            recordCount -= buckets[slot].count
+            if seconds[slot] != Int64.min {
+                buckets[slot].withUnsafeBufferPointer { compact in
+                    wideBuckets[slot].withUnsafeBufferPointer { wide in
+                        displaced(StoredRecordView(compact: compact, wide: wide))
+                    }
+                }
+            }
+            recordCount -= buckets[slot].count + wideBuckets[slot].count
             buckets[slot].removeAll(keepingCapacity: true)
+            wideBuckets[slot] = []
             seconds[slot] = second
         }
-        buckets[slot].append(record)
+        if let stored = StoredRecord(record, cached: cached) {
+            buckets[slot].append(stored)
+        } else {
+            wideBuckets[slot].append(record)
+        }
         recordCount += 1
+        return true
     }
 
-    /// Frees the records of every second up to and including `second`.
-    mutating func evict(through second: Int64) {
+    /// Shrinks the arrays of every second up to and including `second` to their size, so
+    /// they keep no growth slack.
+    mutating func trim(through second: Int64) {
+        guard second > trimmedThrough else { return }
+        let start = max(trimmedThrough == Int64.min ? second : trimmedThrough + 1, second - Int64(Self.slotCount) + 1)
+        trimmedThrough = second
+        for current in start...second {
+            let slot = Self.slot(current)
+            guard seconds[slot] == current, buckets[slot].capacity > buckets[slot].count else { continue }
+            var trimmed: [StoredRecord] = []
+            trimmed.reserveCapacity(buckets[slot].count)
+            trimmed.append(contentsOf: buckets[slot])
+            buckets[slot] = trimmed
+        }
+    }
+
+    /// Frees the records of every second up to and including `second`, passing each second's
+    /// records to `evicted` first.
+    mutating func evict(through second: Int64, _ evicted: (StoredRecordView) -> Void) {
         guard second > evictedThrough else { return }
         let first = evictedThrough == Int64.min ? second - Int64(Self.slotCount) + 1 : evictedThrough + 1
         let start = max(first, second - Int64(Self.slotCount) + 1)
@@ -43,8 +87,14 @@ struct SecondStore {
         while current <= second {
             let slot = Self.slot(current)
             if seconds[slot] <= second, seconds[slot] != Int64.min {
-                recordCount -= buckets[slot].count
+                buckets[slot].withUnsafeBufferPointer { compact in
+                    wideBuckets[slot].withUnsafeBufferPointer { wide in
+                        evicted(StoredRecordView(compact: compact, wide: wide))
+                    }
+                }
+                recordCount -= buckets[slot].count + wideBuckets[slot].count
                 buckets[slot] = []
+                wideBuckets[slot] = []
                 seconds[slot] = Int64.min
             }
             current += 1
@@ -53,14 +103,54 @@ struct SecondStore {
     }
 
     /// Calls `body` with the records of each second in `range`, oldest first.
-    func forEachSecond(in range: ClosedRange<Int64>, _ body: (Int64, UnsafeBufferPointer<WindowRecord>) -> Void) {
+    func forEachSecond(in range: ClosedRange<Int64>, _ body: (Int64, StoredRecordView) -> Void) {
         let lower = max(range.lowerBound, range.upperBound - Int64(Self.slotCount) + 1)
         guard lower <= range.upperBound else { return }
         for second in lower...range.upperBound {
             let slot = Self.slot(second)
             guard seconds[slot] == second else { continue }
-            buckets[slot].withUnsafeBufferPointer { body(second, $0) }
+            buckets[slot].withUnsafeBufferPointer { compact in
+                wideBuckets[slot].withUnsafeBufferPointer { wide in
+                    body(second, StoredRecordView(compact: compact, wide: wide))
+                }
+            }
         }
+    }
+
+    /// Calls `body` with the records of every second held, in no particular order.
+    func forEachStoredSecond(_ body: (Int64, StoredRecordView) -> Void) {
+        for slot in 0..<Self.slotCount where seconds[slot] != Int64.min {
+            buckets[slot].withUnsafeBufferPointer { compact in
+                wideBuckets[slot].withUnsafeBufferPointer { wide in
+                    body(seconds[slot], StoredRecordView(compact: compact, wide: wide))
+                }
+            }
+        }
+    }
+}
+
+/// The records of one second: compact ones and the few kept at full width.
+struct StoredRecordView {
+    let compact: UnsafeBufferPointer<StoredRecord>
+    let wide: UnsafeBufferPointer<WindowRecord>
+
+    /// Calls `body` with each record at full width; `isCached(combination)` gives the cache flag
+    /// a compact record needs to be read.
+    @inline(__always)
+    func forEach(isCached: (UInt32) -> Bool, _ body: (WindowRecord) -> Void) {
+        for record in compact {
+            body(record.expanded(cached: isCached(record.combination)))
+        }
+        for record in wide {
+            body(record)
+        }
+    }
+
+    /// Calls `body` with the combination and cost of each record, which need no cache flag.
+    @inline(__always)
+    func forEachCost(_ body: (UInt32, Int64) -> Void) {
+        for record in compact { body(record.combination, record.costMicros) }
+        for record in wide { body(record.combination, record.costMicros) }
     }
 }
 

@@ -7,10 +7,10 @@ public struct EngineConfiguration: Sendable {
     /// Distinct values kept for each other dimension (providers, models, services, organizations,
     /// request types). Default 10,000.
     public var maxKeysPerDimension = 10_000
-    /// Event ids remembered for deduplication; default 10 million (about 320 MB at most).
+    /// Event ids remembered for deduplication; default 10 million (at most about 215 MB).
     public var maxRememberedEventIDs = 10_000_000
-    /// How long an event id is remembered after it arrived, in seconds. Default 25 hours, so a
-    /// repeat is caught across the whole 24-hour window.
+    /// How long an event id is remembered at least after it arrived, in seconds (at most 1.5
+    /// times as long). Default 25 hours, so a repeat is caught across the whole 24-hour window.
     public var deduplicationHorizonSeconds: Int64 = 90_000
     /// Recent events kept for the live tail. Default 256.
     public var tailCapacity = 256
@@ -26,9 +26,9 @@ public struct EngineConfiguration: Sendable {
 /// The aggregation engine: it ingests messages, keeps rolling windows and all-time totals, and runs queries.
 ///
 /// Time is passed in, never read, so the engine is a pure reducer. Memory is bounded by the
-/// configuration: one 40-byte record per event whose time is within 24 hours of the clock, one
-/// total per distinct combination of dimension values, the capped key tables and the duplicate
-/// filter. It is not thread-safe: one thread ingests and queries.
+/// configuration: one 24-byte record per event whose time is within 24 hours of the clock, one
+/// total per distinct combination of dimension values among events outside that window, the
+/// capped key tables and the duplicate filter. It is not thread-safe: one thread ingests and queries.
 public final class SpendEngine {
     public let configuration: EngineConfiguration
     public private(set) var counts = IngestCounts()
@@ -44,8 +44,12 @@ public final class SpendEngine {
 
     var interners: [KeyInterner]
     var combinations = CombinationTable()
-    /// All-time totals per combination, indexed by combination id.
-    var allTime: [RowAccumulator] = []
+    /// Totals per combination id of the accepted events the rolling windows do not hold: late
+    /// events, events too far ahead of the clock and evicted ones. The `all` window is these
+    /// plus every record in `store`. Ids past the end have no such events.
+    // NOTE: each total keeps a full latency sketch, so once the window rolls this array grows
+    // by about 160 bytes plus 4 per latency bucket for every combination id evicted.
+    var folded: [RowAccumulator] = []
     var store = SecondStore()
     private var duplicates: DuplicateFilter
     private var rates = SavingsRates()
@@ -66,12 +70,24 @@ public final class SpendEngine {
         tail = TailRing(capacity: configuration.tailCapacity)
     }
 
-    /// Moves the clock forward (never back) and drops records that left the longest window.
+    /// Moves the clock forward (never back) and folds records that left the longest window into the all-time totals.
     public func advanceClock(toMilliseconds milliseconds: Int64) {
         let seconds = floorDivide(milliseconds, 1000)
         guard seconds > clockSeconds else { return }
         clockSeconds = seconds
-        store.evict(through: seconds - WindowLength.longestRollingSeconds)
+        store.trim(through: seconds - SecondStore.trimDelaySeconds)
+        store.evict(through: seconds - WindowLength.longestRollingSeconds) { records in
+            records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+        }
+    }
+
+    /// Adds `record` to the totals of the `all` window kept outside the rolling windows.
+    private func fold(_ record: WindowRecord) {
+        let index = Int(record.combination)
+        if index >= folded.count {
+            folded.append(contentsOf: repeatElement(RowAccumulator(), count: index - folded.count + 1))
+        }
+        folded[index].add(record, cached: combinations[record.combination].cached)
     }
 
     /// Decodes and aggregates one message, and returns the decoder's verdict for logging.
@@ -143,11 +159,9 @@ public final class SpendEngine {
             requestType: internID(.requestType, fields.requestType, message),
             cached: fields.cached
         )
-        let (combinationID, added) = combinations.id(of: combination)
-        if added { allTime.append(RowAccumulator()) }
+        let (combinationID, _) = combinations.id(of: combination)
 
         let record = makeRecord(fields, combination: combination, id: combinationID)
-        allTime[Int(combinationID)].add(record, cached: fields.cached)
         tail.append(TailRecord(timeMilliseconds: fields.timeMilliseconds, record: record))
 
         let second = floorDivide(fields.timeMilliseconds, 1000)
@@ -155,8 +169,12 @@ public final class SpendEngine {
         let clock = clockSeconds == Int64.min ? second : clockSeconds
         if second <= clock - WindowLength.longestRollingSeconds {
             counts.late += 1
+            fold(record)
         } else {
-            store.append(record, second: second, clock: clock)
+            let kept = store.append(record, cached: fields.cached, second: second, clock: clock) { records in
+                records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+            }
+            if !kept { fold(record) }
         }
     }
 

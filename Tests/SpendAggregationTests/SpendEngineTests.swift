@@ -52,6 +52,29 @@ final class SpendEngineTests: XCTestCase {
         XCTAssertEqual(engine.query(window: .all).total.requests, 1)
     }
 
+    func testAllWindowKeepsEvictedEvents() {
+        var configuration = EngineConfiguration()
+        configuration.clockFollowsEvents = false
+        let engine = SpendEngine(configuration: configuration)
+        engine.advanceClock(toMilliseconds: base * 1000)
+        engine.ingestAll([
+            costMessage(id: "a", second: base - 10, cost: "1.5", latency: 120),
+            costMessage(id: "b", second: base - 5, user: "u2", cost: "0", latency: 8, cached: true, savings: "5000.000001"),
+            costMessage(id: "c", second: base - 3, model: "gpt-5", cost: "4300", latency: 2_000, cached: true),
+            costMessage(id: "d", second: base, user: nil, cost: "0.000001", latency: 30_000, prompt: 3_000_000_000, completion: 1_000_000_000),
+        ])
+        let before = engine.query(window: .all)
+        XCTAssertEqual(before.total.requests, 4)
+        XCTAssertEqual(before.row(.user, "u2")?.cacheSavings, Money(micros: 5_000_000_001))
+        XCTAssertEqual(before.total.spend, Money(micros: 4_301_500_001))
+
+        engine.advanceClock(toMilliseconds: (base + 90_000) * 1000)
+        XCTAssertEqual(engine.query(window: .oneDay).total.requests, 0)
+        let after = engine.query(window: .all)
+        XCTAssertEqual(after.total, before.total)
+        XCTAssertEqual(after.rows, before.rows)
+    }
+
     func testDuplicatesCountOnceAndInvalidRepeatsAreSkipped() {
         let engine = SpendEngine()
         let message = costMessage(id: "same", second: base, cost: "0.5")
