@@ -33,7 +33,8 @@ public final class KafkaSource: @unchecked Sendable {
     public init(options: KafkaSourceOptions, maximumQueuedMessages: Int = 100_000) throws {
         self.options = options
         self.maximumQueuedMessages = max(1, maximumQueuedMessages)
-        let logFile = try options.logFilePath.map { try KafkaLogFile(path: $0) }
+        let mask = SecretMask(options.properties)
+        let logFile = try options.logFilePath.map { try KafkaLogFile(path: $0, mask: mask) }
         self.logFile = logFile
 
         var properties = [
@@ -64,7 +65,8 @@ public final class KafkaSource: @unchecked Sendable {
         callbacks.onError = { code, reason in
             logFile?.write(severity: "ERROR", facility: "spendtop", message: "librdkafka error \(KafkaError.text(of: code)): \(reason)")
             if Self.isConnectionFailure(code) {
-                state.markDown(reason)
+                let kind = ConnectionProblem.kind(of: code)
+                state.markDown(mask.apply(ConnectionProblem.text(reason: reason, kind: kind)), persistent: kind != .other)
             }
         }
         callbacks.onStatistics = { json in

@@ -215,8 +215,9 @@ func renderScreen(engine: SpendEngine, options: ReportOptions, window: WindowLen
 /// Reads Kafka from the start position up to the high watermarks seen at start, feeding `engine`.
 ///
 /// librdkafka's log goes to the same log file. An unreachable broker is reported on stderr as
-/// soon as librdkafka reports it, and after `--connect-timeout` without a connection the read
-/// fails. Returns the source's description for the report.
+/// soon as librdkafka reports it, and again when the reason changes (up to three lines), and
+/// after `--connect-timeout` without a connection the read fails with the last reason.
+/// Returns the source's description for the report.
 func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into engine: SpendEngine, log: LogFile, logPath: String?) throws -> String {
     var options = kafkaOptions
     try options.validate()
@@ -232,7 +233,7 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
     }
     let started = Date()
     var connected = false
-    var reportedDown = false
+    var reportedReasons: [String] = []
     while true {
         guard let batch = feed.nextBatch(timeout: 0.2) else { break }
         let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
@@ -248,10 +249,10 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
         case .connected:
             connected = true
         case .down(let text):
-            if !connected && !reportedDown {
+            if !connected && reportedReasons.last != text && reportedReasons.count < 3 {
                 printError("spendtop: cannot reach the Kafka broker at \(feed.freshness().description): \(text); retrying for up to \(Int(options.connectTimeoutSeconds)) s.")
                 log.log(.error, "broker unreachable", ["error": text])
-                reportedDown = true
+                reportedReasons.append(text)
             }
         case .connecting:
             break
@@ -260,7 +261,11 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
             throw RuntimeFailure(message: "topic \(status.missingTopics.joined(separator: ", ")) not found on the broker; check the name passed to -t.")
         }
         if !connected && Date().timeIntervalSince(started) > options.connectTimeoutSeconds {
-            throw RuntimeFailure(message: "no Kafka broker answered within \(Int(options.connectTimeoutSeconds)) s at \(feed.freshness().description); check -b and the -X security properties, or raise --connect-timeout.")
+            var reason = ""
+            if case .down(let text) = status.connection {
+                reason = " (\(text))"
+            }
+            throw RuntimeFailure(message: "no Kafka broker answered within \(Int(options.connectTimeoutSeconds)) s at \(feed.freshness().description)\(reason); check -b and the -X security properties, or raise --connect-timeout.")
         }
     }
     return "kafka " + feed.freshness().description
