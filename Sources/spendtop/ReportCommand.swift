@@ -158,7 +158,10 @@ func runReport(_ arguments: [String]) throws -> Int32 {
         FileHandle.standardOutput.write(Data(output.utf8))
         return 0
     }
-    let result = engine.query(window: window, filter: options.view.filter, endSeconds: endSeconds)
+    var result = engine.query(window: window, filter: options.view.filter, endSeconds: endSeconds)
+    if options.view.redactsUsers {
+        result = redactingUsers(result)
+    }
     switch options.format {
     case .screen: output = ""
     case .json: output = ReportFormat.json(result, top: options.top)
@@ -167,6 +170,21 @@ func runReport(_ arguments: [String]) throws -> Int32 {
     }
     FileHandle.standardOutput.write(Data(output.utf8))
     return 0
+}
+
+/// Returns `result` with each user key replaced by `user#` and a hash of it (`--redact`), the
+/// scheme the dashboard uses, so the same user has the same name on screen and in a report.
+/// The `(other)` row of folded users names nobody and stays as it is.
+func redactingUsers(_ result: QueryResult) -> QueryResult {
+    var redacted = result
+    redacted.rows[.user] = result.rows[.user]?.map { row in
+        var row = row
+        if let key = row.key, key != "(other)" {
+            row.key = PaneRows.redacted(key)
+        }
+        return row
+    }
+    return redacted
 }
 
 /// Feeds every line of `path` (or standard input for `-`) to `engine`, logging skipped messages.
