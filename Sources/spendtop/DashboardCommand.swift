@@ -70,6 +70,12 @@ func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile, statsPa
 
     var frozen: (data: DashboardData, sinceMs: Int64, events: Int64)?
     var rate = EventRate()
+    #if DEBUG
+    // Nothing in the loop throws on its own, so tests of the error path set this in debug builds
+    // only: the loop throws after drawing that many frames. Release builds ignore it.
+    let failAfterFrames = environment["SPENDTOP_FAIL_AFTER_FRAMES"].flatMap { Int($0) }
+    var framesDrawn = 0
+    #endif
     while true {
         if let signalNumber = TerminationSignals.received {
             log.log(.info, "dashboard stopped by signal", ["signal": "\(signalNumber)"])
@@ -96,6 +102,13 @@ func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile, statsPa
             data: data, view: controller.state, width: terminal.width, height: terminal.height, options: view.renderOptions
         )
         terminal.draw(frame)
+        #if DEBUG
+        framesDrawn += 1
+        if let failAfterFrames, framesDrawn >= failAfterFrames {
+            log.log(.error, "dashboard stopped by SPENDTOP_FAIL_AFTER_FRAMES", ["frames": "\(framesDrawn)"])
+            throw RuntimeFailure(message: "the dashboard stopped after \(framesDrawn) frames because SPENDTOP_FAIL_AFTER_FRAMES=\(failAfterFrames) is set (a debug build's test of the error path); unset it to run normally.")
+        }
+        #endif
 
         guard let key = terminal.readKey(timeoutMilliseconds: Int32(view.refreshMilliseconds)) else { continue }
         switch controller.handle(key) {
