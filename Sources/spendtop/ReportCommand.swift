@@ -275,8 +275,8 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
         case .connecting:
             break
         }
-        if !status.missingTopics.isEmpty && connected {
-            throw RuntimeFailure(message: "topic \(status.missingTopics.joined(separator: ", ")) not found on the broker; check the name passed to -t.")
+        if let message = status.missingTopicsMessage, connected {
+            throw RuntimeFailure(message: message + ".")
         }
         if !connected && Date().timeIntervalSince(started) > options.connectTimeoutSeconds {
             var reason = ""
