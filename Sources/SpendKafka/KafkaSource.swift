@@ -403,8 +403,8 @@ public final class KafkaSource: @unchecked Sendable {
     /// Returns the partitions that metadata reports (`reported`: topic to partition count) and
     /// that are not assigned yet, by topic, then partition number.
     ///
-    /// - Note: librdkafka 2.0.2's mock cluster cannot add partitions to a topic, so only unit
-    ///   tests reach this with a grown count; end-to-end tests see the same count every time.
+    /// - Note: librdkafka 2.0.2's mock cluster cannot add partitions to a topic. Only unit tests
+    ///   reach this with a grown count, and end-to-end tests see the same count every time.
     static func addedPartitions(reported: [String: Int32], assigned: Set<TopicPartition>) -> [TopicPartition] {
         reported.sorted { $0.key < $1.key }.flatMap { topic, count in
             (0..<count).map { TopicPartition(topic: topic, partition: $0) }

@@ -7,7 +7,7 @@ final class SourceState: @unchecked Sendable {
     private var queued: [KafkaMessage] = []
 
     private var connection: KafkaSourceStatus.Connection = .connecting
-    /// An authentication or TLS failure, kept until a broker answers, because librdkafka follows
+    /// An authentication or TLS failure, kept until a broker responds, because librdkafka follows
     /// it with "1/1 brokers are down", which would hide the cause.
     private var persistentProblem: String?
     private var missingTopics: [String] = []
@@ -124,7 +124,7 @@ final class SourceState: @unchecked Sendable {
     // MARK: Connection
 
     /// Records librdkafka's report that the brokers cannot be reached. A `persistent` reason
-    /// (authentication or TLS) is shown instead of later reasons until a broker answers.
+    /// (authentication or TLS) is shown instead of later reasons until a broker responds.
     func markDown(_ reason: String, persistent: Bool = false) {
         condition.lock()
         if persistent {

@@ -22,7 +22,8 @@ let brokerHelp = """
     with -1, so --from with a time reads from the earliest message it still holds.
     """
 
-/// Runs `spendtop broker`: starts the embedded broker and waits for SIGINT or SIGTERM.
+/// Runs `spendtop broker`: starts the embedded broker, takes it down on SIGUSR1 and up on SIGUSR2,
+/// and stops on SIGINT or SIGTERM.
 func runBroker(_ arguments: [String]) throws -> Int32 {
     var reader = ArgumentReader(arguments)
     var partitions = 3

@@ -18,7 +18,7 @@ struct DashboardOptions {
     var maxUsers: Int?
     var logPath: String?
     var debug = false
-    /// Where the totals go when the dashboard ends (`--stats-file`), for checking a long run.
+    /// The file that receives the totals when the dashboard ends (`--stats-file`), for checking a long run.
     var statsPath: String?
 }
 
@@ -173,9 +173,9 @@ func writePrivateFile(_ path: String, _ text: String, fix: String) throws {
 }
 
 /// Writes the totals of every event the session ingested, whatever the window or filter, as one
-/// JSON object (mode 0600): message and event counts, `spend_usd` with six decimals and
-/// `cache_hits`, comparable with the line that `spendtop emit` prints. A failure is logged only,
-/// because the dashboard is already ending.
+/// JSON object (mode 0600) to compare with the line that `spendtop emit` prints.
+///
+/// A failure is only logged, because the dashboard is already ending.
 func writeStatsFile(_ path: String, session: LiveSession, log: LogFile) {
     let text = session.withEngine { engine -> String in
         let result = engine.query(window: .all)

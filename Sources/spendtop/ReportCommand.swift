@@ -48,6 +48,8 @@ struct ReportOptions {
                                terminal would show it, as plain text (ANSI colour with --color),
                                --width by --height characters (default 200x60).
           --top N              rows per dimension; default 10 in the table, all in JSON and CSV.
+          --redact             show user ids as user# and a hash of the id, as the dashboard
+                               does with --redact.
           -b HOST:PORT         read Kafka instead of a file; the Kafka options are below.
           --max-users N        distinct users kept before the rest fold into "(other)"
                                (default 100000).
@@ -174,7 +176,7 @@ func runReport(_ arguments: [String]) throws -> Int32 {
 
 /// Returns `result` with each user key replaced by `user#` and a hash of it (`--redact`), the
 /// scheme the dashboard uses, so the same user has the same name on screen and in a report.
-/// The `(other)` row of folded users names nobody and stays as it is.
+/// The `(other)` row of folded users is not a user id, so it stays as it is.
 func redactingUsers(_ result: QueryResult) -> QueryResult {
     var redacted = result
     redacted.rows[.user] = result.rows[.user]?.map { row in
@@ -283,7 +285,7 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
             if case .down(let text) = status.connection {
                 reason = " (\(text))"
             }
-            throw RuntimeFailure(message: "no Kafka broker answered within \(Int(options.connectTimeoutSeconds)) s at \(feed.freshness().description)\(reason); check -b and the -X security properties, or raise --connect-timeout.")
+            throw RuntimeFailure(message: "no Kafka broker responded within \(Int(options.connectTimeoutSeconds)) s at \(feed.freshness().description)\(reason); check -b and the -X security properties, or raise --connect-timeout.")
         }
     }
     return "kafka " + feed.freshness().description

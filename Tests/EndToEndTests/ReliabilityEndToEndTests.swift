@@ -63,8 +63,8 @@ final class ReliabilityEndToEndTests: XCTestCase {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// A shell command for tmux that runs the binary with `arguments`, then prints the exit status
-    /// and the terminal's icanon and echo flags, and keeps the pane open to read them.
+    /// Returns a shell command for tmux that runs the binary with `arguments`, then prints the exit
+    /// status and the terminal's icanon and echo flags, and keeps the pane open to read them.
     private func dashboardCommand(_ arguments: [String], environment: String = "") throws -> String {
         let binary = try BinaryRunner.binary.path
         return "\(environment) \(TmuxSession.shellCommand([binary] + arguments)); "

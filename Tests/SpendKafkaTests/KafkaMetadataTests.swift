@@ -5,7 +5,7 @@ import XCTest
 /// Metadata and connection handling that the embedded broker cannot drive end to end.
 ///
 /// librdkafka 2.0.2's mock cluster cannot add partitions to a topic, and it creates any topic
-/// named in a metadata request (with 4 partitions, whatever `allow.auto.create.topics` says), so
+/// named in a metadata request (with 4 partitions, even with `allow.auto.create.topics=false`), so
 /// a topic is never missing there. Both are checked here on the functions the source calls.
 final class KafkaMetadataTests: XCTestCase {
     private let topic = "costs"
