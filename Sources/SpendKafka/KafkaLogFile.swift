@@ -4,14 +4,16 @@ import Foundation
 ///
 /// The file is created with mode 0600 (and an existing file is changed to 0600), because broker
 /// addresses and client ids in it may be sensitive. Lines are appended, each stamped with the UTC
-/// time. Writes may come from any thread: librdkafka calls its log callback from its own threads.
+/// time, with the values of secret properties replaced by `***` (see `SecretMask`). Writes may
+/// come from any thread: librdkafka calls its log callback from its own threads.
 public final class KafkaLogFile: @unchecked Sendable {
     public let path: String
     private let descriptor: Int32
     private let lock = NSLock()
+    private let mask: SecretMask
 
-    /// Opens `path` for appending, creating it if needed.
-    public init(path: String) throws {
+    /// Opens `path` for appending, creating it if needed. Lines written later are passed through `mask`.
+    public init(path: String, mask: SecretMask = SecretMask([])) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw KafkaError(.logFile, "cannot open log file '\(path)': \(String(cString: strerror(errno))); choose a writable path for --log-file.")
@@ -19,6 +21,7 @@ public final class KafkaLogFile: @unchecked Sendable {
         fchmod(descriptor, 0o600)
         self.path = path
         self.descriptor = descriptor
+        self.mask = mask
     }
 
     deinit {
@@ -27,7 +30,7 @@ public final class KafkaLogFile: @unchecked Sendable {
 
     /// Appends one line: the time, a severity name, a facility and the message.
     public func write(severity: String, facility: String, message: String) {
-        let line = "\(Self.timestamp()) \(severity) \(facility): \(message)\n"
+        let line = mask.apply("\(Self.timestamp()) \(severity) \(facility): \(message)\n")
         lock.lock()
         defer { lock.unlock() }
         line.utf8CString.withUnsafeBufferPointer { buffer in

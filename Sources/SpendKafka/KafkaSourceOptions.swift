@@ -117,6 +117,14 @@ public struct KafkaSourceStatus: Sendable, Equatable {
     /// Requested topics the cluster does not have (yet).
     public var missingTopics: [String] = []
 
+    /// The message for `missingTopics`, or nil when every topic was found: for the dashboard
+    /// header and `report`'s error.
+    public var missingTopicsMessage: String? {
+        guard !missingTopics.isEmpty else { return nil }
+        let names = missingTopics.map { "'\($0)'" }.joined(separator: ", ")
+        return "topic \(names) not found on the broker; check the name passed to -t"
+    }
+
     /// The sum of every partition's lag, when each is known.
     public var totalLag: Int64? {
         var total: Int64 = 0

@@ -7,6 +7,9 @@ final class SourceState: @unchecked Sendable {
     private var queued: [KafkaMessage] = []
 
     private var connection: KafkaSourceStatus.Connection = .connecting
+    /// An authentication or TLS failure, kept until a broker responds, because librdkafka follows
+    /// it with "1/1 brokers are down", which would hide the cause.
+    private var persistentProblem: String?
     private var missingTopics: [String] = []
     /// Assigned partitions in assignment order, with the next offset to deliver and the high watermark.
     private var order: [TopicPartition] = []
@@ -56,6 +59,7 @@ final class SourceState: @unchecked Sendable {
         }
         delivered += Int64(messages.count)
         connection = .connected
+        persistentProblem = nil
         condition.broadcast()
     }
 
@@ -119,10 +123,14 @@ final class SourceState: @unchecked Sendable {
 
     // MARK: Connection
 
-    /// Records librdkafka's report that the brokers cannot be reached.
-    func markDown(_ reason: String) {
+    /// Records librdkafka's report that the brokers cannot be reached. A `persistent` reason
+    /// (authentication or TLS) is shown instead of later reasons until a broker responds.
+    func markDown(_ reason: String, persistent: Bool = false) {
         condition.lock()
-        connection = .down(reason)
+        if persistent {
+            persistentProblem = reason
+        }
+        connection = .down(persistentProblem ?? reason)
         condition.unlock()
     }
 
@@ -130,6 +138,7 @@ final class SourceState: @unchecked Sendable {
     func markAnswered() {
         condition.lock()
         connection = .connected
+        persistentProblem = nil
         condition.unlock()
     }
 
@@ -140,6 +149,7 @@ final class SourceState: @unchecked Sendable {
         defer { condition.unlock() }
         if anyUp {
             connection = .connected
+            persistentProblem = nil
         } else if connection == .connected {
             connection = .connecting
         }

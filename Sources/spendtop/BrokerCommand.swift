@@ -8,6 +8,10 @@ let brokerHelp = """
     chooses, prints its bootstrap address alone on the first line of stdout, and stays up until
     SIGINT or SIGTERM.
 
+    Signals simulate an outage for reliability tests: SIGUSR1 takes every broker down (clients
+    lose their connections and new ones are refused), SIGUSR2 brings them back up. Messages
+    already stored are kept, so a consumer can resume where it stopped.
+
       --partitions N     partitions of each topic (default 3)
       -t, --topic NAME   topic to create, repeatable (default \(KafkaSourceOptions.defaultTopic))
       --log-file PATH    write librdkafka's log there (mode 0600)
@@ -18,7 +22,8 @@ let brokerHelp = """
     with -1, so --from with a time reads from the earliest message it still holds.
     """
 
-/// Runs `spendtop broker`: starts the embedded broker and waits for SIGINT or SIGTERM.
+/// Runs `spendtop broker`: starts the embedded broker, takes it down on SIGUSR1 and up on SIGUSR2,
+/// and stops on SIGINT or SIGTERM.
 func runBroker(_ arguments: [String]) throws -> Int32 {
     var reader = ArgumentReader(arguments)
     var partitions = 3
@@ -43,13 +48,14 @@ func runBroker(_ arguments: [String]) throws -> Int32 {
         topics = [KafkaSourceOptions.defaultTopic]
     }
 
-    // Block the stop signals before librdkafka starts its threads, which inherit the mask, so
-    // that sigwait below receives them.
-    var stopSignals = sigset_t()
-    sigemptyset(&stopSignals)
-    sigaddset(&stopSignals, SIGINT)
-    sigaddset(&stopSignals, SIGTERM)
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+    // Block the handled signals before librdkafka starts its threads, which inherit the mask,
+    // so that sigwait below receives them.
+    var handledSignals = sigset_t()
+    sigemptyset(&handledSignals)
+    for signalNumber in [SIGINT, SIGTERM, SIGUSR1, SIGUSR2] {
+        sigaddset(&handledSignals, signalNumber)
+    }
+    pthread_sigmask(SIG_BLOCK, &handledSignals, nil)
 
     let broker: EmbeddedBroker
     do {
@@ -64,8 +70,20 @@ func runBroker(_ arguments: [String]) throws -> Int32 {
     fflush(nil)
     printError("spendtop: embedded broker listening on \(broker.bootstrapServers) with \(topics.joined(separator: ", ")) (\(partitions) partitions); stop it with Ctrl-C or SIGTERM.")
 
-    var received: Int32 = 0
-    sigwait(&stopSignals, &received)
+    while true {
+        var received: Int32 = 0
+        sigwait(&handledSignals, &received)
+        guard received == SIGUSR1 || received == SIGUSR2 else { break }
+        let down = received == SIGUSR1
+        do {
+            try broker.setBrokerDown(down)
+            printError(down
+                ? "spendtop: embedded broker down (SIGUSR1); send SIGUSR2 to bring it back."
+                : "spendtop: embedded broker up again (SIGUSR2).")
+        } catch let error as KafkaError {
+            printError("spendtop: \(error.message)")
+        }
+    }
     broker.stop()
     printError("spendtop: embedded broker stopped.")
     return 0

@@ -18,13 +18,17 @@ struct DashboardOptions {
     var maxUsers: Int?
     var logPath: String?
     var debug = false
+    /// The file that receives the totals when the dashboard ends (`--stats-file`), for checking a long run.
+    var statsPath: String?
 }
 
 /// Draws the dashboard in the terminal until `q` or a signal, ingesting from `session` meanwhile.
 ///
 /// The terminal is restored on every way out: `q`, SIGINT, SIGTERM and SIGHUP (caught as a flag
 /// that this loop checks), and a thrown error, which the caller prints once the terminal is back.
-func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile) throws -> Int32 {
+///
+/// With `statsPath`, the totals of every event ingested are written there on each of those ways out.
+func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile, statsPath: String? = nil) throws -> Int32 {
     let (catalog, themeIndex) = try view.themeCatalog()
     for error in catalog.errors {
         log.log(.warning, "theme file skipped", ["error": "\(error)"])
@@ -60,12 +64,21 @@ func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile) throws 
     defer {
         terminal.restore()
         session.stop()
+        if let statsPath {
+            writeStatsFile(statsPath, session: session, log: log)
+        }
     }
     session.start()
     log.log(.info, "dashboard started", ["source": session.feed.freshness().description])
 
     var frozen: (data: DashboardData, sinceMs: Int64, events: Int64)?
     var rate = EventRate()
+    #if DEBUG
+    // Nothing in the loop throws on its own, so tests of the error path set this in debug builds
+    // only: the loop throws after drawing that many frames. Release builds ignore it.
+    let failAfterFrames = environment["SPENDTOP_FAIL_AFTER_FRAMES"].flatMap { Int($0) }
+    var framesDrawn = 0
+    #endif
     while true {
         if let signalNumber = TerminationSignals.received {
             log.log(.info, "dashboard stopped by signal", ["signal": "\(signalNumber)"])
@@ -92,6 +105,13 @@ func runDashboard(session: LiveSession, view: ViewOptions, log: LogFile) throws 
             data: data, view: controller.state, width: terminal.width, height: terminal.height, options: view.renderOptions
         )
         terminal.draw(frame)
+        #if DEBUG
+        framesDrawn += 1
+        if let failAfterFrames, framesDrawn >= failAfterFrames {
+            log.log(.error, "dashboard stopped by SPENDTOP_FAIL_AFTER_FRAMES", ["frames": "\(framesDrawn)"])
+            throw RuntimeFailure(message: "the dashboard stopped after \(framesDrawn) frames because SPENDTOP_FAIL_AFTER_FRAMES=\(failAfterFrames) is set (a debug build's test of the error path); unset it to run normally.")
+        }
+        #endif
 
         guard let key = terminal.readKey(timeoutMilliseconds: Int32(view.refreshMilliseconds)) else { continue }
         switch controller.handle(key) {
@@ -131,8 +151,9 @@ func writeSnapshot(frame: ScreenBuffer, stamp: SnapshotStamp, theme: Theme, dept
     let folder = directory ?? FileManager.default.currentDirectoryPath
     let base = URL(fileURLWithPath: folder).appendingPathComponent(stamp.fileBaseName).path
     do {
-        try writePrivateFile(base + ".txt", Snapshot.plainText(frame, stamp: stamp))
-        try writePrivateFile(base + ".ans", Snapshot.ansiText(frame, stamp: stamp, theme: theme, depth: depth == .none ? .palette256 : depth))
+        try writePrivateFile(base + ".txt", Snapshot.plainText(frame, stamp: stamp), fix: "pass a writable folder to --snapshot-dir")
+        try writePrivateFile(base + ".ans", Snapshot.ansiText(frame, stamp: stamp, theme: theme, depth: depth == .none ? .palette256 : depth),
+                             fix: "pass a writable folder to --snapshot-dir")
         log.log(.info, "snapshot written", ["path": base + ".txt"])
         return "Snapshot written to \(base).txt and .ans"
     } catch {
@@ -141,14 +162,40 @@ func writeSnapshot(frame: ScreenBuffer, stamp: SnapshotStamp, theme: Theme, dept
     }
 }
 
-/// Creates or replaces `path` with `text`, readable and writable by the owner only (mode 0600).
-func writePrivateFile(_ path: String, _ text: String) throws {
+/// Creates or replaces `path` with `text`, readable and writable by the owner only (mode 0600,
+/// also set on a file that existed). `fix` ends the error message, such as "pass a writable
+/// folder to --snapshot-dir".
+func writePrivateFile(_ path: String, _ text: String, fix: String) throws {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
-        throw RuntimeFailure(message: "cannot write \(path): \(String(cString: strerror(errno))); pass a writable folder to --snapshot-dir.")
+        throw RuntimeFailure(message: "cannot write \(path): \(String(cString: strerror(errno))); \(fix).")
     }
+    fchmod(descriptor, 0o600)
     let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     handle.write(Data(text.utf8))
+}
+
+/// Writes the totals of every event the session ingested, whatever the window or filter, as one
+/// JSON object (mode 0600) to compare with the line that `spendtop emit` prints.
+///
+/// A failure is only logged, because the dashboard is already ending.
+func writeStatsFile(_ path: String, session: LiveSession, log: LogFile) {
+    let text = session.withEngine { engine -> String in
+        let result = engine.query(window: .all)
+        let counts = result.counts
+        let skipped = counts.skipped.values.reduce(0, +)
+        return "{\"messages\": \(counts.messages), \"events\": \(counts.events), \"duplicates\": \(counts.duplicates), "
+            + "\"late\": \(counts.late), \"skipped\": \(skipped), \"spend_usd\": \(result.total.spend.decimalString), "
+            + "\"cache_hits\": \(result.total.cacheHits)}\n"
+    }
+    do {
+        try writePrivateFile(path, text, fix: "pass a writable path to --stats-file")
+        log.log(.info, "stats file written", ["path": path])
+    } catch let error as RuntimeFailure {
+        log.log(.error, "stats file failed", ["path": path, "error": error.message])
+    } catch {
+        log.log(.error, "stats file failed", ["path": path, "error": "\(error)"])
+    }
 }
 
 /// Events per second, smoothed over the last few seconds of samples.
@@ -183,6 +230,8 @@ func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
             options.logPath = try reader.value(for: argument)
         case "--debug":
             options.debug = true
+        case "--stats-file":
+            options.statsPath = try reader.value(for: argument)
         case "--demo":
             options.demo = true
         case "--demo-rate":
@@ -215,7 +264,7 @@ func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
     if let file = options.file {
         let feed = try FileFeed(path: file, maxMessageBytes: options.maxMessageBytes)
         let session = LiveSession(feed: feed, configuration: configuration, log: log)
-        return try runDashboard(session: session, view: options.view, log: log)
+        return try runDashboard(session: session, view: options.view, log: log, statsPath: options.statsPath)
     }
 
     var kafka = options.kafka
@@ -245,5 +294,5 @@ func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
     let session = LiveSession(
         feed: feed, configuration: configuration, log: log, ignoreBeforeMilliseconds: feed.source.requestedStartTimeMs
     )
-    return try runDashboard(session: session, view: options.view, log: log)
+    return try runDashboard(session: session, view: options.view, log: log, statsPath: options.statsPath)
 }

@@ -108,7 +108,7 @@ func runEmit(_ arguments: [String]) throws -> Int32 {
     let producer: KafkaProducer
     let partitionCount: Int
     do {
-        let logFile = try options.logFilePath.map { try KafkaLogFile(path: $0) }
+        let logFile = try options.logFilePath.map { try KafkaLogFile(path: $0, mask: SecretMask(options.properties)) }
         // A bootstrap.servers property overrides -b, like any property overrides a default.
         let bootstrapServers = options.brokers ?? options.properties.value(of: "bootstrap.servers") ?? ""
         producer = try KafkaProducer(bootstrapServers: bootstrapServers, properties: options.properties, logFile: logFile)

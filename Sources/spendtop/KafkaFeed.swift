@@ -42,8 +42,8 @@ final class KafkaFeed: MessageFeed, @unchecked Sendable {
             freshness.connection = "connecting to \(brokerText): \(text)"
             freshness.health = .disconnected
         }
-        if !status.missingTopics.isEmpty {
-            freshness.connection += "; topic not found: \(status.missingTopics.joined(separator: ", "))"
+        if let message = status.missingTopicsMessage {
+            freshness.connection += "; " + message
         }
         freshness.lag = status.totalLag
         freshness.description = "\(brokerText), topic \(options.effectiveTopics.joined(separator: ","))"

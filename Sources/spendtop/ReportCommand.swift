@@ -48,6 +48,8 @@ struct ReportOptions {
                                terminal would show it, as plain text (ANSI colour with --color),
                                --width by --height characters (default 200x60).
           --top N              rows per dimension; default 10 in the table, all in JSON and CSV.
+          --redact             show user ids as user# and a hash of the id, as the dashboard
+                               does with --redact.
           -b HOST:PORT         read Kafka instead of a file; the Kafka options are below.
           --max-users N        distinct users kept before the rest fold into "(other)"
                                (default 100000).
@@ -158,7 +160,10 @@ func runReport(_ arguments: [String]) throws -> Int32 {
         FileHandle.standardOutput.write(Data(output.utf8))
         return 0
     }
-    let result = engine.query(window: window, filter: options.view.filter, endSeconds: endSeconds)
+    var result = engine.query(window: window, filter: options.view.filter, endSeconds: endSeconds)
+    if options.view.redactsUsers {
+        result = redactingUsers(result)
+    }
     switch options.format {
     case .screen: output = ""
     case .json: output = ReportFormat.json(result, top: options.top)
@@ -167,6 +172,21 @@ func runReport(_ arguments: [String]) throws -> Int32 {
     }
     FileHandle.standardOutput.write(Data(output.utf8))
     return 0
+}
+
+/// Returns `result` with each user key replaced by `user#` and a hash of it (`--redact`), the
+/// scheme the dashboard uses, so the same user has the same name on screen and in a report.
+/// The `(other)` row of folded users is not a user id, so it stays as it is.
+func redactingUsers(_ result: QueryResult) -> QueryResult {
+    var redacted = result
+    redacted.rows[.user] = result.rows[.user]?.map { row in
+        var row = row
+        if let key = row.key, key != "(other)" {
+            row.key = PaneRows.redacted(key)
+        }
+        return row
+    }
+    return redacted
 }
 
 /// Feeds every line of `path` (or standard input for `-`) to `engine`, logging skipped messages.
@@ -215,8 +235,9 @@ func renderScreen(engine: SpendEngine, options: ReportOptions, window: WindowLen
 /// Reads Kafka from the start position up to the high watermarks seen at start, feeding `engine`.
 ///
 /// librdkafka's log goes to the same log file. An unreachable broker is reported on stderr as
-/// soon as librdkafka reports it, and after `--connect-timeout` without a connection the read
-/// fails. Returns the source's description for the report.
+/// soon as librdkafka reports it, and again when the reason changes (up to three lines), and
+/// after `--connect-timeout` without a connection the read fails with the last reason.
+/// Returns the source's description for the report.
 func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into engine: SpendEngine, log: LogFile, logPath: String?) throws -> String {
     var options = kafkaOptions
     try options.validate()
@@ -232,7 +253,7 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
     }
     let started = Date()
     var connected = false
-    var reportedDown = false
+    var reportedReasons: [String] = []
     while true {
         guard let batch = feed.nextBatch(timeout: 0.2) else { break }
         let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
@@ -248,19 +269,23 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
         case .connected:
             connected = true
         case .down(let text):
-            if !connected && !reportedDown {
+            if !connected && reportedReasons.last != text && reportedReasons.count < 3 {
                 printError("spendtop: cannot reach the Kafka broker for \(feed.freshness().description): \(text); retrying for up to \(Int(options.connectTimeoutSeconds)) s.")
                 log.log(.error, "broker unreachable", ["error": text])
-                reportedDown = true
+                reportedReasons.append(text)
             }
         case .connecting:
             break
         }
-        if !status.missingTopics.isEmpty && connected {
-            throw RuntimeFailure(message: "topic \(status.missingTopics.joined(separator: ", ")) not found on the broker; check the name passed to -t.")
+        if let message = status.missingTopicsMessage, connected {
+            throw RuntimeFailure(message: message + ".")
         }
         if !connected && Date().timeIntervalSince(started) > options.connectTimeoutSeconds {
-            throw RuntimeFailure(message: "no Kafka broker answered within \(Int(options.connectTimeoutSeconds)) s for \(feed.freshness().description); check -b and the -X security properties, or raise --connect-timeout.")
+            var reason = ""
+            if case .down(let text) = status.connection {
+                reason = " (\(text))"
+            }
+            throw RuntimeFailure(message: "no Kafka broker responded within \(Int(options.connectTimeoutSeconds)) s for \(feed.freshness().description)\(reason); check -b and the -X security properties, or raise --connect-timeout.")
         }
     }
     return "kafka " + feed.freshness().description

@@ -24,7 +24,8 @@ struct ViewOptions {
           --budget SCOPE=AMOUNT/PERIOD  e.g. org:acme=50/day, total=200/hour; scopes total,
                                 org:NAME, provider:NAME, service:NAME; periods hour, day (UTC);
                                 repeatable
-          --redact              hide user ids on screen and in snapshots
+          --redact              hide user ids (as user# and a hash) on screen, in snapshots
+                                and in report output
           --ascii               draw with ASCII characters only
           --refresh MS          redraw at most every MS milliseconds (default 1000)
           --snapshot-dir DIR    where S writes snapshots (default the working directory)
