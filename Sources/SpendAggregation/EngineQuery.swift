@@ -91,6 +91,9 @@ extension SpendEngine {
             counts: counts, total: total.row(key: nil), rows: byDimension
         )
         result.timeline = timeline.map { Money(micros: $0) }
+        if let coverage = rollingCoverageStart, let start, start + 1 < coverage {
+            result.completeSince = coverage
+        }
         return result
     }
 

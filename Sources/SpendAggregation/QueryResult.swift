@@ -35,6 +35,9 @@ public struct QueryResult: Equatable, Sendable {
     public var rows: [Dimension: [ReportRow]]
     /// Spend per equal time bucket of a rolling window, oldest first, when the query asked for it.
     public var timeline: [Money] = []
+    /// Set when the rolling window reaches back before the first second the engine still holds
+    /// completely (the record cap was reached): the window's numbers start at this Unix second.
+    public var completeSince: Int64?
 
     public init(
         window: WindowLength, start: Int64?, end: Int64, filter: String,

@@ -102,6 +102,21 @@ struct SecondStore {
         evictedThrough = second
     }
 
+    /// The oldest second that still holds records, or nil when none does.
+    mutating func oldestHeldSecond(clock: Int64) -> Int64? {
+        let newest = clock == Int64.min ? Int64.max : clock + WindowLength.longestRollingSeconds
+        if evictedThrough == Int64.min {
+            // Before the first eviction the slots may hold any second, so look at all of them.
+            return seconds.filter { $0 != Int64.min }.min()
+        }
+        var current = evictedThrough + 1
+        while current <= newest {
+            if seconds[Self.slot(current)] == current { return current }
+            current += 1
+        }
+        return nil
+    }
+
     /// Calls `body` with the records of each second in `range`, oldest first.
     func forEachSecond(in range: ClosedRange<Int64>, _ body: (Int64, StoredRecordView) -> Void) {
         let lower = max(range.lowerBound, range.upperBound - Int64(Self.slotCount) + 1)

@@ -12,6 +12,11 @@ public struct EngineConfiguration: Sendable {
     /// How long an event id is remembered at least after it arrived, in seconds (at most 1.5
     /// times as long). Default 25 hours, so a repeat is caught across the whole 24-hour window.
     public var deduplicationHorizonSeconds: Int64 = 90_000
+    /// Events kept in the rolling windows at most; past it the oldest seconds leave the rolling
+    /// windows early (their events stay in `all`), and ``SpendEngine/rollingCoverageStart``
+    /// says from when the windows are complete. Default 10 million, about 240 MB of records,
+    /// which is the whole 24 hours up to an average of 115 events a second.
+    public var maxWindowRecords = 10_000_000
     /// Recent events kept for the live tail. Default 256.
     public var tailCapacity = 256
     /// When true, the clock follows the newest accepted event time (a file or a finite read);
@@ -70,6 +75,10 @@ public final class SpendEngine {
         tail = TailRing(capacity: configuration.tailCapacity)
     }
 
+    /// The first second that the rolling windows still hold completely, when the record cap
+    /// made older seconds leave early; nil while every window is complete.
+    public private(set) var rollingCoverageStart: Int64?
+
     /// Moves the clock forward (never back) and folds records that left the longest window into the all-time totals.
     public func advanceClock(toMilliseconds milliseconds: Int64) {
         let seconds = floorDivide(milliseconds, 1000)
@@ -78,6 +87,16 @@ public final class SpendEngine {
         store.trim(through: seconds - SecondStore.trimDelaySeconds)
         store.evict(through: seconds - WindowLength.longestRollingSeconds) { records in
             records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+        }
+    }
+
+    /// Folds the oldest seconds into `all` until the rolling windows are back under the record cap.
+    private func evictOldestSeconds() {
+        while store.recordCount > configuration.maxWindowRecords, let oldest = store.oldestHeldSecond(clock: clockSeconds) {
+            store.evict(through: oldest) { records in
+                records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+            }
+            rollingCoverageStart = oldest + 1
         }
     }
 
@@ -175,6 +194,7 @@ public final class SpendEngine {
                 records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
             }
             if !kept { fold(record) }
+            if store.recordCount > configuration.maxWindowRecords { evictOldestSeconds() }
         }
     }
 

@@ -163,11 +163,13 @@ struct FrameDrawer {
         } else {
             x += buffer.writeFitted(view.filter, x: x, y: 3, width: max(10, width / 2), role: .header, glyphs: glyphs)
         }
-        drawLabelled([
-            ("window", view.window.rawValue, .normal),
-            (zone, time(data.nowMs), .normal),
-            ("sort", view.sort.rawValue, .normal),
-        ], y: 3, from: x + 2)
+        var segments: [(String, String, Role)] = [("window", view.window.rawValue, .normal)]
+        if let since = data.result.completeSince {
+            // The record cap made older seconds leave the rolling windows early.
+            segments.append(("holds only since", time(since * 1_000), .warn))
+        }
+        segments += [(zone, time(data.nowMs), .normal), ("sort", view.sort.rawValue, .normal)]
+        drawLabelled(segments, y: 3, from: x + 2)
     }
 
     /// Writes `label value` pairs separated by two spaces, as many as fit.

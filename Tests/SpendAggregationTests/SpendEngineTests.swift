@@ -204,3 +204,28 @@ final class EngineClockTests: XCTestCase {
         XCTAssertEqual(engine.query(window: .oneMinute).total.requests, 1)
     }
 }
+
+final class WindowRecordCapTests: XCTestCase {
+    func testOldestSecondsLeaveEarlyAndStayInAll() {
+        var configuration = EngineConfiguration()
+        configuration.maxWindowRecords = 10
+        let engine = SpendEngine(configuration: configuration)
+        let base: Int64 = 1_770_624_000
+        // Three events a second for ten seconds: 30 events, at most 10 kept in the windows.
+        var messages: [String] = []
+        for second in 0..<10 {
+            for index in 0..<3 {
+                messages.append(costMessage(id: "e\(second)-\(index)", second: base + Int64(second), cost: "1"))
+            }
+        }
+        engine.ingestAll(messages)
+        let hour = engine.query(window: .oneHour)
+        XCTAssertLessThanOrEqual(hour.total.requests, 10)
+        XCTAssertEqual(hour.total.requests % 3, 0)
+        XCTAssertEqual(hour.completeSince, engine.rollingCoverageStart)
+        XCTAssertEqual(engine.rollingCoverageStart, base + 10 - hour.total.requests / 3)
+        // Nothing is lost from `all`.
+        XCTAssertEqual(engine.query(window: .all).total.requests, 30)
+        XCTAssertEqual(engine.query(window: .all).total.spend, Money(micros: 30_000_000))
+    }
+}
