@@ -4,8 +4,9 @@
 /// arriving within half a horizon and are dropped whole once their newest id is older than the
 /// horizon. So an id is remembered for at least `horizonSeconds` and at most 1.5 times that,
 /// and nothing per id is kept beyond its 8-byte slot (a table grows at load 0.75, so 10.7 to
-/// 21.3 bytes per id). When more than `capacity` ids are held, the oldest generation is dropped
-/// early. Two different ids collide with probability about n^2 / 2^65 (3e-6 for 10 million
+/// 21.3 bytes per id). A generation also closes at `capacity / 2` ids, and when more than
+/// `capacity` ids are held the oldest generation is dropped early, so at high rates the horizon
+/// shrinks to the newest `capacity / 2` to `capacity` ids. Two different ids collide with probability about n^2 / 2^65 (3e-6 for 10 million
 /// ids), in which case the second would wrongly count as a duplicate.
 struct DuplicateFilter {
     let capacity: Int
@@ -33,7 +34,9 @@ struct DuplicateFilter {
         for index in generations.indices.reversed() where generations[index].contains(hash) {
             return false
         }
-        if let start = generationStarts.last, now < start + generationSeconds {
+        // A generation also closes at half the capacity, so dropping the oldest one for the cap
+        // still leaves at least the newest half of the ids.
+        if let start = generationStarts.last, now < start + generationSeconds, generations[generations.count - 1].count < capacity / 2 {
             generations[generations.count - 1].insert(hash)
         } else {
             var generation = HashSet64()

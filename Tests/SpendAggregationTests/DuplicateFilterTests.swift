@@ -19,7 +19,8 @@ final class DuplicateFilterTests: XCTestCase {
         XCTAssertTrue(filter.insert(2, now: 0))
         XCTAssertTrue(filter.insert(3, now: 50))
         XCTAssertTrue(filter.insert(4, now: 51))
-        XCTAssertEqual(filter.count, 2)
+        // Generations close at capacity / 2 ids, so dropping the oldest leaves the newest three.
+        XCTAssertEqual(filter.count, 3)
         XCTAssertTrue(filter.insert(1, now: 52))
         XCTAssertFalse(filter.insert(4, now: 52))
     }
@@ -29,5 +30,13 @@ final class DuplicateFilterTests: XCTestCase {
         for id in 1...50_000 { XCTAssertTrue(filter.insert(UInt64(id) &* 0x9E37_79B9_7F4A_7C15, now: 0)) }
         for id in 1...50_000 { XCTAssertFalse(filter.insert(UInt64(id) &* 0x9E37_79B9_7F4A_7C15, now: 10)) }
         XCTAssertEqual(filter.count, 50_000)
+    }
+
+    func testHighRateKeepsTheNewestHalfOfTheCapacity() {
+        var filter = DuplicateFilter(capacity: 1_000, horizonSeconds: 90_000)
+        for id in 1...10_000 { XCTAssertTrue(filter.insert(UInt64(id) &* 0x9E37_79B9_7F4A_7C15, now: 0)) }
+        XCTAssertLessThanOrEqual(filter.count, 1_000)
+        XCTAssertGreaterThanOrEqual(filter.count, 500)
+        for id in 9_501...10_000 { XCTAssertFalse(filter.insert(UInt64(id) &* 0x9E37_79B9_7F4A_7C15, now: 1)) }
     }
 }
