@@ -14,8 +14,7 @@ struct DashboardOptions {
     /// Events per second of the demo's synthetic traffic.
     var demoRate = 40.0
     var view = ViewOptions()
-    var maxMessageBytes = 1 << 20
-    var maxUsers: Int?
+    var limits = EngineLimitOptions()
     var logPath: String?
     var debug = false
     /// The file that receives the totals when the dashboard ends (`--stats-file`), for checking a long run.
@@ -222,10 +221,6 @@ func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
         switch ArgumentReader.name(of: argument) {
         case "--file", "-f":
             options.file = try reader.value(for: argument)
-        case "--max-users":
-            options.maxUsers = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-users")
-        case "--max-message-bytes":
-            options.maxMessageBytes = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-message-bytes")
         case "--log-file":
             options.logPath = try reader.value(for: argument)
         case "--debug":
@@ -241,6 +236,7 @@ func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
             }
             options.demoRate = rate
         default:
+            if try options.limits.consume(option: argument, reader: &reader) { continue }
             if try options.kafka.consume(option: argument, reader: &reader) {
                 options.usesKafka = true
                 continue
@@ -257,12 +253,10 @@ func runDashboardCommand(_ arguments: [String]) throws -> Int32 {
             : "the dashboard reads one source; pass only one of -b HOST:PORT, --file PATH and --demo.")
     }
     let log = try LogFile(path: options.logPath, debug: options.debug)
-    var configuration = EngineConfiguration()
-    configuration.decoder.maxMessageBytes = options.maxMessageBytes
-    if let maxUsers = options.maxUsers { configuration.maxUsers = maxUsers }
+    let configuration = options.limits.configuration()
 
     if let file = options.file {
-        let feed = try FileFeed(path: file, maxMessageBytes: options.maxMessageBytes)
+        let feed = try FileFeed(path: file, maxMessageBytes: options.limits.maxMessageBytes)
         let session = LiveSession(feed: feed, configuration: configuration, log: log)
         return try runDashboard(session: session, view: options.view, log: log, statsPath: options.statsPath)
     }

@@ -22,8 +22,7 @@ struct ReportOptions {
     var nowMilliseconds: Int64?
     var format = Format.table
     var top: Int?
-    var maxUsers: Int?
-    var maxMessageBytes = 1 << 20
+    var limits = EngineLimitOptions()
     var logPath: String?
     var debug = false
 
@@ -51,11 +50,11 @@ struct ReportOptions {
           --redact             show user ids as user# and a hash of the id, as the dashboard
                                does with --redact.
           -b HOST:PORT         read Kafka instead of a file; the Kafka options are below.
-          --max-users N        distinct users kept before the rest fold into "(other)"
-                               (default 100000).
-          --max-message-bytes N  larger messages are skipped as invalid (default 1048576).
           --log-file PATH      write the log there (mode 0600); --debug adds each skipped
                                message with the field at fault.
+
+        Limits:
+        \(EngineLimitOptions.help)
 
         Kafka:
         \(kafkaSourceOptionsHelp)
@@ -86,15 +85,12 @@ struct ReportOptions {
                 options.format = format
             case "--top":
                 options.top = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--top")
-            case "--max-users":
-                options.maxUsers = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-users")
-            case "--max-message-bytes":
-                options.maxMessageBytes = try ArgumentReader.positiveInteger(try reader.value(for: argument), option: "--max-message-bytes")
             case "--log-file":
                 options.logPath = try reader.value(for: argument)
             case "--debug":
                 options.debug = true
             default:
+                if try options.limits.consume(option: argument, reader: &reader) { continue }
                 if try options.kafka.consume(option: argument, reader: &reader) {
                     options.usesKafka = true
                     if ArgumentReader.name(of: argument) == "--from" { options.fromGiven = true }
@@ -133,9 +129,7 @@ func runReport(_ arguments: [String]) throws -> Int32 {
         throw UsageError(message: "report needs a source: --file PATH (or - for standard input), or -b HOST:PORT for Kafka.")
     }
     let log = try LogFile(path: options.logPath, debug: options.debug)
-    var configuration = EngineConfiguration()
-    configuration.decoder.maxMessageBytes = options.maxMessageBytes
-    if let maxUsers = options.maxUsers { configuration.maxUsers = maxUsers }
+    var configuration = options.limits.configuration()
     if options.nowMilliseconds != nil {
         configuration.clockFollowsEvents = false
     }
@@ -145,7 +139,7 @@ func runReport(_ arguments: [String]) throws -> Int32 {
     }
     let sourceText: String
     if let path = options.file {
-        try readFile(path, into: engine, maxMessageBytes: options.maxMessageBytes, log: log)
+        try readFile(path, into: engine, maxMessageBytes: options.limits.maxMessageBytes, log: log)
         sourceText = "file \(path)"
     } else {
         sourceText = try readKafkaToEnd(options.kafka, fromGiven: options.fromGiven, into: engine, log: log, logPath: options.logPath)

@@ -58,8 +58,10 @@ let mainHelp = """
     KAFKA:
     \(kafkaSourceOptionsHelp)
 
-    Also: --max-users N (distinct users kept before the rest fold into "(other)", default 100000),
-    --max-message-bytes N (default 1048576), --log-file PATH and --debug.
+    LIMITS:
+    \(EngineLimitOptions.help)
+
+    Also: --log-file PATH (mode 0600) and --debug, which logs each skipped message.
     Keys in the dashboard: ? shows them all; q quits.
     """
 
