@@ -14,6 +14,9 @@
 #   SOAK_OUTAGE_AT   seconds after the start of emit when the broker goes down (default 300)
 #   SOAK_OUTAGE_FOR  seconds the broker stays down (default 5)
 #   SOAK_DIR         output folder (default a new folder under /tmp)
+#   SOAK_LIMITS      the dashboard's memory limits (default --max-window-events 1000000
+#                    --max-event-ids 1000000, so the limits are reached after about 200 s and
+#                    the memory curve shows its plateau within the run)
 #
 # The broker keeps about 5,500 messages per partition, so it runs with 12 partitions: about
 # 13 s of traffic at 5,000 events/s. A consumer further behind than that loses messages, and
@@ -31,6 +34,7 @@ SOAK_RATE=${SOAK_RATE:-5000}
 SOAK_OUTAGE_AT=${SOAK_OUTAGE_AT:-300}
 SOAK_OUTAGE_FOR=${SOAK_OUTAGE_FOR:-5}
 SOAK_DIR=${SOAK_DIR:-$(mktemp -d /tmp/spendtop-soak.XXXXXX)}
+SOAK_LIMITS=${SOAK_LIMITS:---max-window-events 1000000 --max-event-ids 1000000}
 mkdir -p "$SOAK_DIR"
 SOCKET="spendtop-soak-$$"
 
@@ -69,7 +73,7 @@ echo "soak: broker $address (pid $broker_pid), output in $SOAK_DIR"
 
 # 2. The dashboard in tmux; exec makes the pane's process the dashboard itself.
 tmux -L "$SOCKET" new-session -d -s soak -x 200 -y 50 \
-    "exec '$SPENDTOP' -b '$address' --from earliest --window 15m --log-file '$SOAK_DIR/dashboard.log' --stats-file '$SOAK_DIR/stats.json'"
+    "exec '$SPENDTOP' -b '$address' --from earliest --window 15m $SOAK_LIMITS --log-file '$SOAK_DIR/dashboard.log' --stats-file '$SOAK_DIR/stats.json'"
 dashboard_pid=$(tmux -L "$SOCKET" list-panes -t soak -F '#{pane_pid}')
 for _ in $(seq 100); do
     screen | grep -q "connected" && break
