@@ -73,7 +73,7 @@ echo "soak: broker $address (pid $broker_pid), output in $SOAK_DIR"
 
 # 2. The dashboard in tmux; exec makes the pane's process the dashboard itself.
 tmux -L "$SOCKET" new-session -d -s soak -x 200 -y 50 \
-    "exec '$SPENDTOP' -b '$address' --from earliest --window 15m $SOAK_LIMITS --log-file '$SOAK_DIR/dashboard.log' --stats-file '$SOAK_DIR/stats.json'"
+    "exec '$SPENDTOP' -b '$address' --from earliest --window 5m $SOAK_LIMITS --log-file '$SOAK_DIR/dashboard.log' --stats-file '$SOAK_DIR/stats.json'"
 dashboard_pid=$(tmux -L "$SOCKET" list-panes -t soak -F '#{pane_pid}')
 for _ in $(seq 100); do
     screen | grep -q "connected" && break

@@ -31,9 +31,13 @@ struct DashboardDataBuilder {
         let filter = (try? Filter.parse(view.filter)) ?? .all
         let now = floorDivide(nowMilliseconds, 1000)
         let chartWindow = view.window == .all ? WindowLength.oneDay : view.window
-        var result = engine.query(window: view.window, filter: filter, endSeconds: now, timelineBuckets: 0)
-        let chart = engine.query(window: chartWindow, filter: filter, endSeconds: now, timelineBuckets: timelineBuckets)
-        if view.window != .all { result.timeline = chart.timeline }
+        // A rolling window's query also fills the chart, so the window is scanned once per frame.
+        let result = engine.query(
+            window: view.window, filter: filter, endSeconds: now, timelineBuckets: view.window == .all ? 0 : timelineBuckets
+        )
+        let chart = view.window == .all
+            ? engine.query(window: chartWindow, filter: filter, endSeconds: now, timelineBuckets: timelineBuckets)
+            : result
 
         let lastFive = engine.spend(after: now - 300, through: now, filter: filter)
         let burn = Money(micros: lastFive.micros / 5)
