@@ -44,6 +44,10 @@ public final class KafkaSource: @unchecked Sendable {
             // When retention removes messages before they are read, continue at the oldest left.
             KafkaProperty(name: "auto.offset.reset", value: options.startPosition == .latest ? "latest" : "earliest"),
             KafkaProperty(name: "enable.partition.eof", value: "false"),
+            // Reconnect within a second of a broker's return rather than librdkafka's default of
+            // up to 10 s, so a consumer catches up before a small retention drops the backlog.
+            KafkaProperty(name: "reconnect.backoff.ms", value: "100"),
+            KafkaProperty(name: "reconnect.backoff.max.ms", value: "1000"),
         ]
         if let groupID = options.groupID {
             properties.append(KafkaProperty(name: "group.id", value: groupID))
