@@ -102,7 +102,7 @@ struct SecondStore {
         evictedThrough = second
     }
 
-    /// The oldest second that still holds records, or nil when none does.
+    /// Returns the oldest second that still has records, or nil when none has.
     mutating func oldestHeldSecond(clock: Int64) -> Int64? {
         let newest = clock == Int64.min ? Int64.max : clock + WindowLength.longestRollingSeconds
         if evictedThrough == Int64.min {
