@@ -16,7 +16,7 @@ public struct BudgetSpec: Equatable, Sendable {
     public var limit: Money
     public var period: Period
 
-    /// Parses a budget argument; the error message says what is wrong and how to write it.
+    /// Parses a budget argument. The error message names the mistake and shows how to write it.
     public static func parse(_ text: String) throws(BudgetError) -> BudgetSpec {
         let example = "write SCOPE=AMOUNT/PERIOD, e.g. org:acme=50/day or total=200/hour"
         guard let equals = text.lastIndex(of: "=") else {
@@ -97,6 +97,33 @@ extension SpendEngine {
             }
         }
         return Money(micros: micros)
+    }
+
+    /// Sums spend and counts events with time after each of `starts` through `end` (Unix seconds)
+    /// that match `filter`, in one pass over the records from the earliest start.
+    ///
+    /// The per-frame header needs several such sums (last minute, last five minutes, this hour,
+    /// this day), and one pass keeps the frame's cost to a single scan of the day.
+    public func spendAndRequests(after starts: [Int64], through end: Int64, filter: Filter = .all) -> [(spend: Money, requests: Int64)] {
+        guard let earliest = starts.min() else { return [] }
+        let verdicts = matchVerdicts(for: filter)
+        var micros = [Int64](repeating: 0, count: starts.count)
+        var requests = [Int64](repeating: 0, count: starts.count)
+        store.forEachSecond(in: (earliest + 1)...max(earliest + 1, end)) { second, records in
+            var secondMicros: Int64 = 0
+            var secondRequests: Int64 = 0
+            records.forEachCost { combination, cost in
+                if verdicts[Int(combination)] {
+                    secondMicros &+= cost
+                    secondRequests += 1
+                }
+            }
+            for index in starts.indices where second > starts[index] {
+                micros[index] &+= secondMicros
+                requests[index] += secondRequests
+            }
+        }
+        return starts.indices.map { (Money(micros: micros[$0]), requests[$0]) }
     }
 
     /// Evaluates `budget` at Unix second `now`: spend in the current UTC period and the burn rate of the last five minutes.

@@ -11,7 +11,7 @@ struct Combination: Hashable {
     var requestType: UInt32
     var cached: Bool
 
-    /// The id of this combination in `dimension`.
+    /// Returns this combination's id in `dimension`.
     @inline(__always)
     func id(_ dimension: Dimension) -> UInt32 {
         switch dimension {
@@ -41,7 +41,7 @@ struct CombinationTable {
 
     subscript(id: UInt32) -> Combination { combinations[Int(id)] }
 
-    /// Returns the id of `combination`, adding it when new; `added` tells which.
+    /// Returns the id of `combination`, adding it when new. `added` is true for a new one.
     mutating func id(of combination: Combination) -> (id: UInt32, added: Bool) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: combination.hashValue64) & mask

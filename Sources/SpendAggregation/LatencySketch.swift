@@ -27,7 +27,7 @@ public struct LatencySketch: Equatable, Sendable {
 
     public init() {}
 
-    /// The bucket index of a value of at least 1 ms.
+    /// Returns the bucket index of a value of at least 1 ms.
     @inline(__always)
     static func bucket(of value: Int64) -> Int32 {
         if value < bucketTable.count { return bucketTable[Int(value)] }
@@ -76,7 +76,7 @@ public struct LatencySketch: Equatable, Sendable {
         }
     }
 
-    /// The nearest-rank quantile: the value at rank ceil(percent / 100 x n), within 1%.
+    /// Returns the nearest-rank quantile: the value at rank ceil(percent / 100 x n), within 1%.
     ///
     /// Returns 0 for an empty sketch. `percent` runs from 1 to 100.
     public func quantile(percent: Int) -> Int64 {

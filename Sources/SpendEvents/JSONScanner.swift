@@ -14,7 +14,7 @@ public struct TextSpan: Equatable, Sendable {
     }
 }
 
-/// Why a scan of JSON bytes stopped.
+/// The reason a scan of JSON bytes stopped.
 enum ScanError: Error {
     case notJSON(StaticString)
     case tooDeep
@@ -188,7 +188,7 @@ struct JSONScanner {
         return true
     }
 
-    /// The kind of the next value, judged by its first byte.
+    /// Returns the kind of the next value, judged by its first byte.
     mutating func peekKind() throws(ScanError) -> JSONKind {
         skipWhitespace()
         guard position < bytes.count else { throw .notJSON("truncated JSON") }

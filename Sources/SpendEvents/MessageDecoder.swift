@@ -4,11 +4,11 @@ public enum KnownTopic {
     public static let requestCompleted = "huleedu.llm_provider.request_completed.v1"
 }
 
-/// What was wrong with a skipped message: the field at fault and the problem, for the debug log.
+/// The reason a message was skipped: the field at fault and the problem, for the debug log.
 public struct SkipDetail: Sendable, CustomStringConvertible {
     /// The field at fault as a JSON path, such as `data.cost_estimate_usd`, or `message`.
     public let field: StaticString
-    /// What is wrong with it, as a phrase such as `is not a number`.
+    /// The problem with the field, as a phrase such as `is not a number`.
     public let problem: StaticString
 
     public init(field: StaticString, problem: StaticString) {

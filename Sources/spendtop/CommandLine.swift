@@ -2,7 +2,7 @@ import Foundation
 
 /// A command-line mistake: printed to stderr with the usage hint, exit status 64.
 struct UsageError: Error {
-    /// A full sentence that names the bad argument and says the fix.
+    /// A full sentence that names the bad argument and gives the fix.
     let message: String
 }
 
@@ -20,14 +20,14 @@ struct ArgumentReader {
         self.arguments = arguments
     }
 
-    /// The next argument, or nil at the end.
+    /// Returns the next argument, or nil at the end.
     mutating func next() -> String? {
         guard index < arguments.count else { return nil }
         defer { index += 1 }
         return arguments[index]
     }
 
-    /// The value of `option`: the text after `=` in `--name=value`, else the next argument.
+    /// Returns the value of `option`: the text after `=` in `--name=value`, else the next argument.
     mutating func value(for option: String) throws -> String {
         if let equals = option.firstIndex(of: "="), option.hasPrefix("--") {
             return String(option[option.index(after: equals)...])
@@ -38,7 +38,7 @@ struct ArgumentReader {
         return value
     }
 
-    /// The option name without an `=value` suffix.
+    /// Returns the option name without an `=value` suffix.
     static func name(of option: String) -> String {
         guard option.hasPrefix("--"), let equals = option.firstIndex(of: "=") else { return option }
         return String(option[..<equals])

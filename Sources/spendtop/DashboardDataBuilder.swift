@@ -3,7 +3,7 @@ import SpendAggregation
 import SpendDashboard
 import SpendEvents
 
-/// What the header says about the source, apart from the numbers the engine has.
+/// The header's facts about the source, apart from the numbers the engine computes.
 struct SourceFreshness {
     var connection = "reading"
     var health = ConnectionHealth.connected
@@ -39,13 +39,13 @@ struct DashboardDataBuilder {
             ? engine.query(window: chartWindow, filter: filter, endSeconds: now, timelineBuckets: timelineBuckets)
             : result
 
-        let lastFive = engine.spend(after: now - 300, through: now, filter: filter)
-        let burn = Money(micros: lastFive.micros / 5)
         let hourStart = now - floorMod(now, 3_600)
         let dayStart = now - floorMod(now, 86_400)
-        let hourSpend = engine.spend(after: hourStart - 1, through: now, filter: filter)
-        let daySpend = engine.spend(after: dayStart - 1, through: now, filter: filter)
-        let minuteRequests = engine.query(window: .oneMinute, filter: filter, endSeconds: now).total.requests
+        let sums = engine.spendAndRequests(after: [now - 60, now - 300, hourStart - 1, dayStart - 1], through: now, filter: filter)
+        let minuteRequests = sums[0].requests
+        let burn = Money(micros: sums[1].spend.micros / 5)
+        let hourSpend = sums[2].spend
+        let daySpend = sums[3].spend
         let rates = SpendRates(
             burnPerMinute: burn,
             projectedEndOfHour: Money(micros: hourSpend.micros + burn.micros * (hourStart + 3_600 - now) / 60),

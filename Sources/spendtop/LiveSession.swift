@@ -99,15 +99,27 @@ final class LiveSession: @unchecked Sendable {
 
     private func ingest(_ message: FeedMessage, wallClock: Int64) {
         guard let value = message.value else {
-            engine.recordSkipped(.invalid)
-            log.log(.debug, "skipped message", ["reason": "invalid", "detail": "message is larger than the size limit"])
+            ingestOversized(into: engine, log: log, origin: message.topic ?? "file")
             return
         }
-        let result = value.withUnsafeBufferPointer { engine.ingest($0, topic: message.topic, wallClockMilliseconds: wallClock) }
-        if case .skipped(let reason, let detail) = result {
-            log.log(.debug, "skipped message", ["reason": reason.rawValue, "detail": detail.description, "topic": message.topic ?? "file"])
-        }
+        value.withUnsafeBufferPointer { ingestLogged($0, topic: message.topic, into: engine, wallClock: wallClock, log: log, origin: message.topic ?? "file") }
     }
+}
+
+/// Ingests one message and logs a skipped one with its reason and the field at fault.
+/// `origin` names where it came from in the log: a topic, or a file line.
+func ingestLogged(
+    _ bytes: UnsafeBufferPointer<UInt8>, topic: String?, into engine: SpendEngine, wallClock: Int64, log: LogFile, origin: String
+) {
+    if case .skipped(let reason, let detail) = engine.ingest(bytes, topic: topic, wallClockMilliseconds: wallClock) {
+        log.log(.debug, "skipped message", ["reason": reason.rawValue, "detail": detail.description, "origin": origin])
+    }
+}
+
+/// Counts a message that was too large to read as skipped (invalid) and logs it.
+func ingestOversized(into engine: SpendEngine, log: LogFile, origin: String) {
+    engine.recordSkipped(.invalid)
+    log.log(.debug, "skipped message", ["reason": "invalid", "detail": "message is larger than the size limit", "origin": origin])
 }
 
 /// A JSON-lines file read in one pass, handed out in batches.

@@ -197,12 +197,9 @@ func readFile(_ path: String, into engine: SpendEngine, maxMessageBytes: Int, lo
         lineNumber += 1
         switch line {
         case .oversized:
-            engine.recordSkipped(.invalid)
-            log.log(.debug, "skipped message", ["reason": "invalid", "detail": "message is larger than the size limit", "line": "\(lineNumber)"])
+            ingestOversized(into: engine, log: log, origin: "line \(lineNumber)")
         case .message(let bytes):
-            if case .skipped(let reason, let detail) = engine.ingest(bytes, wallClockMilliseconds: wallClock) {
-                log.log(.debug, "skipped message", ["reason": reason.rawValue, "detail": detail.description, "line": "\(lineNumber)"])
-            }
+            ingestLogged(bytes, topic: nil, into: engine, wallClock: wallClock, log: log, origin: "line \(lineNumber)")
         }
     }
 }
@@ -253,9 +250,8 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
         let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
         for message in batch {
             guard let value = message.value else { continue }
-            let result = value.withUnsafeBufferPointer { engine.ingest($0, topic: message.topic, wallClockMilliseconds: wallClock) }
-            if case .skipped(let reason, let detail) = result {
-                log.log(.debug, "skipped message", ["reason": reason.rawValue, "detail": detail.description, "topic": message.topic ?? ""])
+            value.withUnsafeBufferPointer {
+                ingestLogged($0, topic: message.topic, into: engine, wallClock: wallClock, log: log, origin: message.topic ?? "kafka")
             }
         }
         let status = feed.source.status

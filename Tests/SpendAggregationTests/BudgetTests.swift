@@ -50,4 +50,24 @@ final class BudgetTests: XCTestCase {
         XCTAssertTrue(small.isOver)
         XCTAssertEqual(small.secondsUntilExhausted, 0)
     }
+
+    func testOnePassSumsMatchSeparateScans() throws {
+        let engine = SpendEngine()
+        let now: Int64 = 1_770_624_600
+        engine.ingestAll([
+            costMessage(id: "a", second: now - 4_000, cost: "8"),
+            costMessage(id: "b", second: now - 200, cost: "4"),
+            costMessage(id: "c", second: now - 30, organization: "globex", cost: "2"),
+            costMessage(id: "d", second: now, cost: "1"),
+        ])
+        let starts: [Int64] = [now - 60, now - 300, now - 3_600, now - 86_400]
+        let filter = try Filter.parse("org=acme")
+        let sums = engine.spendAndRequests(after: starts, through: now, filter: filter)
+        for (index, start) in starts.enumerated() {
+            XCTAssertEqual(sums[index].spend, engine.spend(after: start, through: now, filter: filter), "after \(start)")
+        }
+        XCTAssertEqual(sums[0].requests, engine.query(window: .oneMinute, filter: filter, endSeconds: now).total.requests)
+        XCTAssertEqual(sums[3].requests, 3)
+        XCTAssertEqual(sums[1].spend, Money(micros: 5_000_000))
+    }
 }
