@@ -180,6 +180,7 @@ func redactingUsers(_ result: QueryResult) -> QueryResult {
         }
         return row
     }
+    redacted.filter = PaneRows.redactedFilter(result.filter)
     return redacted
 }
 
