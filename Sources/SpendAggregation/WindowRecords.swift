@@ -1,12 +1,16 @@
 import SpendEvents
 
-/// One accepted event with every value at full width: 40 bytes, its text held as a combination id.
+/// One accepted event with every value at full width: 48 bytes.
 ///
 /// The live tail keeps events in this form, and the rolling windows keep the rare events that
 /// do not fit a ``StoredRecord``.
 struct WindowRecord {
-    /// Id of the event's combination of dimension values, see ``Combination``.
-    var combination: UInt32
+    /// Key id of the user, from the user ``KeyInterner``.
+    var user: UInt32
+    /// Key id of the organization, from the organization ``KeyInterner``.
+    var organization: UInt32
+    /// Id of the event's provider, model, service, request type and cache flag, see ``GroupTable``.
+    var group: UInt32
     var latencyMilliseconds: UInt32
     var promptTokens: UInt32
     var completionTokens: UInt32
@@ -17,127 +21,89 @@ struct WindowRecord {
     var savingsMicros: Int64
 }
 
-/// One accepted event as the rolling windows keep it: 24 bytes.
+/// One accepted event as the rolling windows keep it: 16 bytes in two words.
 ///
-/// The meaning of `tokens` and `extra` depends on the combination's cache flag, because a cache
-/// hit's prompt and completion tokens are never summed (see ``RowAccumulator/add(_:cached:)``).
-/// An event fits when, not cached, its total is prompt plus completion tokens, or, cached, its
-/// savings are below 2^31 micro-dollars; every other event is kept as a ``WindowRecord``.
+/// `keys` holds the user id (bits 0-19), the organization id (bits 20-33), the group id (bits
+/// 34-47) and the completion tokens (bits 48-63). `values` holds the latency in milliseconds
+/// (bits 0-19), the cost in micro-dollars (bits 20-43) and the prompt tokens (bits 44-63).
+///
+/// A cache hit's prompt and completion tokens are never summed (see ``RowSums/add(_:)``), so
+/// for a cache hit, whose group says it is one, the same bits hold other values: the cost bits
+/// hold its savings, the prompt bits its total tokens, and bit 48 is set when the savings were
+/// estimated. An event that does not fit is kept as a ``WindowRecord``: an id, latency, cost or
+/// token count past its field, a total other than prompt plus completion tokens, a negative
+/// cost, or a cache hit with a cost.
 struct StoredRecord {
-    var combination: UInt32
-    var latencyMilliseconds: UInt32
-    var costMicros: Int64
-    /// Prompt tokens, or for a cache hit its total tokens.
-    var tokens: UInt32
-    /// Completion tokens, or for a cache hit its savings in micro-dollars with bit 31 set when estimated.
-    var extra: UInt32
+    var keys: UInt64
+    var values: UInt64
 
-    static let estimatedFlag: UInt32 = 1 << 31
+    static let userLimit: UInt32 = 1 << 20
+    static let organizationLimit: UInt32 = 1 << 14
+    static let groupLimit: UInt32 = 1 << 14
+    static let completionLimit: UInt32 = 1 << 16
+    static let latencyLimit: UInt32 = 1 << 20
+    static let costLimit: Int64 = 1 << 24
+    static let promptLimit: UInt32 = 1 << 20
 
     /// The compact form of `record`, or nil when a value does not fit.
     @inline(__always)
     init?(_ record: WindowRecord, cached: Bool) {
-        combination = record.combination
-        latencyMilliseconds = record.latencyMilliseconds
-        costMicros = record.costMicros
+        guard record.user < Self.userLimit, record.organization < Self.organizationLimit,
+              record.group < Self.groupLimit, record.latencyMilliseconds < Self.latencyLimit
+        else { return nil }
+        let money: Int64
+        let tokens: UInt32
+        let extra: UInt32
         if cached {
-            guard record.savingsMicros >= 0, record.savingsMicros < Int64(Self.estimatedFlag) else { return nil }
+            guard record.costMicros == 0, record.savingsMicros >= 0, record.savingsMicros < Self.costLimit,
+                  record.totalTokens < Self.promptLimit
+            else { return nil }
+            money = record.savingsMicros
             tokens = record.totalTokens
-            extra = UInt32(record.savingsMicros) | (record.savingsEstimated ? Self.estimatedFlag : 0)
+            extra = record.savingsEstimated ? 1 : 0
         } else {
             guard record.savingsMicros == 0, !record.savingsEstimated,
+                  record.costMicros >= 0, record.costMicros < Self.costLimit,
+                  record.promptTokens < Self.promptLimit, record.completionTokens < Self.completionLimit,
                   UInt64(record.promptTokens) + UInt64(record.completionTokens) == UInt64(record.totalTokens)
             else { return nil }
+            money = record.costMicros
             tokens = record.promptTokens
             extra = record.completionTokens
         }
+        keys = UInt64(record.user) | UInt64(record.organization) << 20 | UInt64(record.group) << 34 | UInt64(extra) << 48
+        values = UInt64(record.latencyMilliseconds) | UInt64(money) << 20 | UInt64(tokens) << 44
     }
 
-    /// The full record; `cached` must be the cache flag of the record's combination.
+    @inline(__always) var user: Int { Int(truncatingIfNeeded: keys & 0xF_FFFF) }
+    @inline(__always) var organization: Int { Int(truncatingIfNeeded: (keys >> 20) & 0x3FFF) }
+    @inline(__always) var group: Int { Int(truncatingIfNeeded: (keys >> 34) & 0x3FFF) }
+    /// Completion tokens, or for a cache hit 1 when its savings were estimated.
+    @inline(__always) var extra: Int64 { Int64(keys >> 48) }
+    @inline(__always) var latencyMilliseconds: Int64 { Int64(values & 0xF_FFFF) }
+    /// Cost in micro-dollars, or for a cache hit its savings.
+    @inline(__always) var money: Int64 { Int64((values >> 20) & 0xFF_FFFF) }
+    /// Prompt tokens, or for a cache hit its total tokens.
+    @inline(__always) var tokens: Int64 { Int64(values >> 44) }
+
+    /// Cost in micro-dollars; `cached` must be the cache flag of the record's group.
     @inline(__always)
+    func costMicros(cached: Bool) -> Int64 { cached ? 0 : money }
+
+    /// The full record; `cached` must be the cache flag of the record's group.
     func expanded(cached: Bool) -> WindowRecord {
         if cached {
             return WindowRecord(
-                combination: combination, latencyMilliseconds: latencyMilliseconds,
-                promptTokens: 0, completionTokens: 0, totalTokens: tokens,
-                savingsEstimated: extra & Self.estimatedFlag != 0, costMicros: costMicros,
-                savingsMicros: Int64(extra & ~Self.estimatedFlag)
+                user: UInt32(user), organization: UInt32(organization), group: UInt32(group),
+                latencyMilliseconds: UInt32(latencyMilliseconds), promptTokens: 0, completionTokens: 0,
+                totalTokens: UInt32(tokens), savingsEstimated: extra != 0, costMicros: 0, savingsMicros: money
             )
         }
         return WindowRecord(
-            combination: combination, latencyMilliseconds: latencyMilliseconds,
-            promptTokens: tokens, completionTokens: extra, totalTokens: tokens &+ extra,
-            savingsEstimated: false, costMicros: costMicros, savingsMicros: 0
-        )
-    }
-}
-
-/// Running totals of one row: the sums behind a ``ReportRow``.
-struct RowAccumulator {
-    var requests: Int64 = 0
-    var spendMicros: Int64 = 0
-    var cacheHits: Int64 = 0
-    var savingsMicros: Int64 = 0
-    var estimatedSavingsCount: Int64 = 0
-    var promptTokens: Int64 = 0
-    var completionTokens: Int64 = 0
-    var totalTokens: Int64 = 0
-    var cachedTokens: Int64 = 0
-    var maxLatency: Int64 = 0
-    var latency = LatencySketch()
-
-    @inline(__always)
-    mutating func add(_ record: WindowRecord, cached: Bool) {
-        requests += 1
-        spendMicros &+= record.costMicros
-        if cached {
-            cacheHits += 1
-            savingsMicros &+= record.savingsMicros
-            cachedTokens &+= Int64(record.totalTokens)
-            if record.savingsEstimated { estimatedSavingsCount += 1 }
-        } else {
-            promptTokens &+= Int64(record.promptTokens)
-            completionTokens &+= Int64(record.completionTokens)
-            totalTokens &+= Int64(record.totalTokens)
-        }
-        let latency = Int64(record.latencyMilliseconds)
-        if latency > maxLatency { maxLatency = latency }
-        self.latency.add(latency)
-    }
-
-    mutating func merge(_ other: RowAccumulator) {
-        requests += other.requests
-        spendMicros &+= other.spendMicros
-        cacheHits += other.cacheHits
-        savingsMicros &+= other.savingsMicros
-        estimatedSavingsCount += other.estimatedSavingsCount
-        promptTokens &+= other.promptTokens
-        completionTokens &+= other.completionTokens
-        totalTokens &+= other.totalTokens
-        cachedTokens &+= other.cachedTokens
-        maxLatency = max(maxLatency, other.maxLatency)
-        latency.merge(other.latency)
-    }
-
-    func row(key: String?) -> ReportRow {
-        ReportRow(
-            key: key,
-            requests: requests,
-            spend: Money(micros: spendMicros),
-            cacheHits: cacheHits,
-            cacheSavings: Money(micros: savingsMicros),
-            cacheSavingsEstimated: estimatedSavingsCount > 0,
-            promptTokens: promptTokens,
-            completionTokens: completionTokens,
-            totalTokens: totalTokens,
-            cachedTokens: cachedTokens,
-            latency: LatencySummary(
-                p50: min(latency.quantile(percent: 50), maxLatency),
-                p90: min(latency.quantile(percent: 90), maxLatency),
-                p95: min(latency.quantile(percent: 95), maxLatency),
-                p99: min(latency.quantile(percent: 99), maxLatency),
-                max: maxLatency
-            )
+            user: UInt32(user), organization: UInt32(organization), group: UInt32(group),
+            latencyMilliseconds: UInt32(latencyMilliseconds), promptTokens: UInt32(tokens),
+            completionTokens: UInt32(extra), totalTokens: UInt32(tokens + extra),
+            savingsEstimated: false, costMicros: money, savingsMicros: 0
         )
     }
 }
