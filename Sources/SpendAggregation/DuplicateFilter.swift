@@ -3,8 +3,8 @@
 /// Ids are kept as 64-bit hashes in generations: sets that each take the ids arriving within
 /// half a horizon and are dropped whole once their newest id is older than the horizon. So an
 /// id is remembered for at least `horizonSeconds` and at most 1.5 times that, and nothing per
-/// id is kept beyond its 8-byte slot (``DenseHashSet`` keeps its load between 0.82 and 0.92, so
-/// 8.7 to 9.8 bytes per id). A generation also closes at `capacity / 2` ids, and when more than
+/// id is kept beyond its 8-byte slot (``DenseHashSet`` keeps its load between 0.89 and 0.95, so
+/// 8.4 to 9.1 bytes per id with the shards' tails). A generation also closes at `capacity / 2` ids, and when more than
 /// `capacity` ids are held the oldest generation is dropped early, so at high rates the horizon
 /// shrinks to the newest `capacity / 2` to `capacity` ids. A new id is compared with at most
 /// `capacity` stored hashes, so it is wrongly counted as a duplicate with probability at most
