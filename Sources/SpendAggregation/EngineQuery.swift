@@ -36,7 +36,8 @@ extension SpendEngine {
         var scan = WindowScan(
             matcher: matcher, cachedFlags: groups.cachedFlags,
             userCount: interners[dimensionIndex(.user)].idCount,
-            organizationCount: interners[dimensionIndex(.organization)].idCount
+            organizationCount: interners[dimensionIndex(.organization)].idCount,
+            scratch: queryScratch
         )
         var start: Int64?
         var timeline = [Int64](repeating: 0, count: max(timelineBuckets, 0))

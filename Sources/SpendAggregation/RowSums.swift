@@ -92,6 +92,76 @@ struct RowSums {
     }
 }
 
+/// Sums of one row while a query scans window records: 64 bytes, one cache line when aligned.
+///
+/// The counts are 32 bits wide: a scan sees at most the records of the rolling windows, which
+/// ``EngineConfiguration/maxWindowRecords`` keeps far below 2^32.
+struct ScanSums {
+    var spendMicros: Int64 = 0
+    var savingsMicros: Int64 = 0
+    var promptTokens: Int64 = 0
+    var completionTokens: Int64 = 0
+    var totalTokens: Int64 = 0
+    var cachedTokens: Int64 = 0
+    var requests: UInt32 = 0
+    var cacheHits: UInt32 = 0
+    var estimatedSavingsCount: UInt32 = 0
+    var maxLatency: UInt32 = 0
+
+    /// Adds a compact record; `cached` must be the cache flag of its group. Branch-free on
+    /// `cached`, like ``RowSums/add(_:cached:)``.
+    @inline(__always)
+    mutating func add(_ record: StoredRecord, cached: Bool) {
+        let hit: UInt32 = cached ? 1 : 0
+        let cachedMask = 0 &- Int64(hit)
+        let money = record.money
+        let tokens = record.tokens
+        let extra = record.extra
+        requests &+= 1
+        cacheHits &+= hit
+        estimatedSavingsCount &+= UInt32(truncatingIfNeeded: extra & cachedMask)
+        spendMicros &+= money & ~cachedMask
+        savingsMicros &+= money & cachedMask
+        promptTokens &+= tokens & ~cachedMask
+        cachedTokens &+= tokens & cachedMask
+        completionTokens &+= extra & ~cachedMask
+        totalTokens &+= (tokens &+ extra) & ~cachedMask
+        maxLatency = max(maxLatency, UInt32(truncatingIfNeeded: record.latencyMilliseconds))
+    }
+
+    /// Adds a full-width record; `cached` must be the cache flag of its group.
+    mutating func add(_ record: WindowRecord, cached: Bool) {
+        requests &+= 1
+        spendMicros &+= record.costMicros
+        if cached {
+            cacheHits &+= 1
+            savingsMicros &+= record.savingsMicros
+            cachedTokens &+= Int64(record.totalTokens)
+            if record.savingsEstimated { estimatedSavingsCount &+= 1 }
+        } else {
+            promptTokens &+= Int64(record.promptTokens)
+            completionTokens &+= Int64(record.completionTokens)
+            totalTokens &+= Int64(record.totalTokens)
+        }
+        maxLatency = max(maxLatency, record.latencyMilliseconds)
+    }
+
+    var rowSums: RowSums {
+        var sums = RowSums()
+        sums.requests = Int64(requests)
+        sums.spendMicros = spendMicros
+        sums.cacheHits = Int64(cacheHits)
+        sums.savingsMicros = savingsMicros
+        sums.estimatedSavingsCount = Int64(estimatedSavingsCount)
+        sums.promptTokens = promptTokens
+        sums.completionTokens = completionTokens
+        sums.totalTokens = totalTokens
+        sums.cachedTokens = cachedTokens
+        sums.maxLatency = Int64(maxLatency)
+        return sums
+    }
+}
+
 /// The p50, p90, p95 and p99 latencies of a row, in milliseconds.
 struct LatencyPercentiles {
     var p50: Int64 = 0

@@ -68,6 +68,7 @@ public final class SpendEngine {
     /// Scratch buffer for unescaping text fields, reused across events.
     private var unescaped: [UInt8] = []
     var matcherCache: RecordMatcher?
+    let queryScratch = QueryScratch()
 
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
         self.configuration = configuration

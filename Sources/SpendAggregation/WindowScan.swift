@@ -5,7 +5,8 @@
 /// request-type rows are unions of groups, so each matching record updates three sums. The
 /// percentiles need each row's latencies, so a second pass over the same records writes each
 /// record's ``LatencyCode`` into three arrays, sliced by user, by organization and by group.
-/// That takes 6 bytes per matching record while the query runs.
+/// That takes 6 bytes per matching record while the query runs, in a ``QueryScratch`` that the
+/// next query reuses.
 ///
 /// Totals kept outside the rolling windows (``AllTimeTotals``) are added to the sums after the
 /// second pass: they count in every sum and in the maximum latency, but carry no latencies for
@@ -13,133 +14,100 @@
 struct WindowScan {
     let matcher: RecordMatcher
     let cachedFlags: [Bool]
-    private var userSums: [RowSums]
-    private var organizationSums: [RowSums]
-    private var groupSums: [RowSums]
-    /// Start of each id's slice of codes, one past the last id included; set by `startGathering`.
-    private var userOffsets: [Int] = []
-    private var organizationOffsets: [Int] = []
-    private var groupOffsets: [Int] = []
-    /// Next free position in each id's slice while gathering.
-    private var userCursors: [Int] = []
-    private var organizationCursors: [Int] = []
-    private var groupCursors: [Int] = []
-    private var userCodes: [UInt16] = []
-    private var organizationCodes: [UInt16] = []
-    private var groupCodes: [UInt16] = []
+    private let scratch: QueryScratch
+    private let userCount: Int
+    private let organizationCount: Int
+    private let groupCount: Int
+    /// Sums of the all-time totals by user, organization and group, when any were added.
+    private var allTimeUsers: [RowSums] = []
+    private var allTimeOrganizations: [RowSums] = []
+    private var allTimeGroups: [RowSums] = []
 
-    init(matcher: RecordMatcher, cachedFlags: [Bool], userCount: Int, organizationCount: Int) {
+    init(matcher: RecordMatcher, cachedFlags: [Bool], userCount: Int, organizationCount: Int, scratch: QueryScratch) {
         self.matcher = matcher
         self.cachedFlags = cachedFlags
-        userSums = [RowSums](repeating: RowSums(), count: userCount)
-        organizationSums = [RowSums](repeating: RowSums(), count: organizationCount)
-        groupSums = [RowSums](repeating: RowSums(), count: cachedFlags.count)
+        self.scratch = scratch
+        self.userCount = userCount
+        self.organizationCount = organizationCount
+        groupCount = cachedFlags.count
+        scratch.prepareSums(userCount: userCount, organizationCount: organizationCount, groupCount: groupCount)
     }
 
     /// Adds the matching records of one second to the sums; returns their spend in micro-dollars.
-    mutating func sum(_ records: StoredRecordView) -> Int64 {
+    func sum(_ records: StoredRecordView) -> Int64 {
         let matcher = matcher
+        let users = scratch.userSums
+        let organizations = scratch.organizationSums
+        let groups = scratch.groupSums
         var spend: Int64 = 0
         cachedFlags.withUnsafeBufferPointer { cachedFlags in
-            userSums.withUnsafeMutableBufferPointer { users in
-                organizationSums.withUnsafeMutableBufferPointer { organizations in
-                    groupSums.withUnsafeMutableBufferPointer { groups in
-                        for record in records.compact {
-                            let user = record.user
-                            let organization = record.organization
-                            let group = record.group
-                            guard matcher.matches(user: user, organization: organization, group: group) else { continue }
-                            let cached = cachedFlags[group]
-                            users[user].add(record, cached: cached)
-                            organizations[organization].add(record, cached: cached)
-                            groups[group].add(record, cached: cached)
-                            spend &+= record.costMicros(cached: cached)
-                        }
-                        for record in records.wide {
-                            let user = Int(record.user)
-                            let organization = Int(record.organization)
-                            let group = Int(record.group)
-                            guard matcher.matches(user: user, organization: organization, group: group) else { continue }
-                            let cached = cachedFlags[group]
-                            users[user].add(record, cached: cached)
-                            organizations[organization].add(record, cached: cached)
-                            groups[group].add(record, cached: cached)
-                            spend &+= record.costMicros
-                        }
-                    }
-                }
+            for record in records.compact {
+                let user = record.user
+                let organization = record.organization
+                let group = record.group
+                guard matcher.matches(user: user, organization: organization, group: group) else { continue }
+                let cached = cachedFlags[group]
+                users[user].add(record, cached: cached)
+                organizations[organization].add(record, cached: cached)
+                groups[group].add(record, cached: cached)
+                spend &+= record.costMicros(cached: cached)
+            }
+            for record in records.wide {
+                let user = Int(record.user)
+                let organization = Int(record.organization)
+                let group = Int(record.group)
+                guard matcher.matches(user: user, organization: organization, group: group) else { continue }
+                let cached = cachedFlags[group]
+                users[user].add(record, cached: cached)
+                organizations[organization].add(record, cached: cached)
+                groups[group].add(record, cached: cached)
+                spend &+= record.costMicros
             }
         }
         return spend
     }
 
     /// Sizes each id's slice of codes from the requests summed so far.
-    mutating func startGathering() {
-        userOffsets = Self.offsets(of: userSums)
-        organizationOffsets = Self.offsets(of: organizationSums)
-        groupOffsets = Self.offsets(of: groupSums)
-        userCursors = userOffsets
-        organizationCursors = organizationOffsets
-        groupCursors = groupOffsets
-        let count = groupOffsets.last ?? 0
-        userCodes = [UInt16](repeating: 0, count: count)
-        organizationCodes = [UInt16](repeating: 0, count: count)
-        groupCodes = [UInt16](repeating: 0, count: count)
-    }
-
-    private static func offsets(of sums: [RowSums]) -> [Int] {
-        var offsets = [Int](repeating: 0, count: sums.count + 1)
-        var total = 0
-        for (index, row) in sums.enumerated() {
-            offsets[index] = total
-            total += Int(row.requests)
-        }
-        offsets[sums.count] = total
-        return offsets
+    func startGathering() {
+        scratch.prepareGathering(userCount: userCount, organizationCount: organizationCount, groupCount: groupCount)
     }
 
     /// Writes the latency code of each matching record of one second into its rows' slices.
     /// Must see the same records as `sum`, after `startGathering`.
-    mutating func gather(_ records: StoredRecordView) {
+    func gather(_ records: StoredRecordView) {
         let matcher = matcher
-        userCursors.withUnsafeMutableBufferPointer { userCursors in
-            organizationCursors.withUnsafeMutableBufferPointer { organizationCursors in
-                groupCursors.withUnsafeMutableBufferPointer { groupCursors in
-                    userCodes.withUnsafeMutableBufferPointer { userCodes in
-                        organizationCodes.withUnsafeMutableBufferPointer { organizationCodes in
-                            groupCodes.withUnsafeMutableBufferPointer { groupCodes in
-                                @inline(__always)
-                                func put(_ code: UInt16, _ user: Int, _ organization: Int, _ group: Int) {
-                                    userCodes[userCursors[user]] = code
-                                    userCursors[user] += 1
-                                    organizationCodes[organizationCursors[organization]] = code
-                                    organizationCursors[organization] += 1
-                                    groupCodes[groupCursors[group]] = code
-                                    groupCursors[group] += 1
-                                }
-                                LatencyCode.table.withUnsafeBufferPointer { table in
-                                    for record in records.compact {
-                                        let user = record.user
-                                        let organization = record.organization
-                                        let group = record.group
-                                        guard matcher.matches(user: user, organization: organization, group: group) else { continue }
-                                        let latency = record.latencyMilliseconds
-                                        let code = latency < table.count ? table[Int(latency)] : LatencyCode.code(of: latency)
-                                        put(code, user, organization, group)
-                                    }
-                                }
-                                for record in records.wide {
-                                    let user = Int(record.user)
-                                    let organization = Int(record.organization)
-                                    let group = Int(record.group)
-                                    guard matcher.matches(user: user, organization: organization, group: group) else { continue }
-                                    put(LatencyCode.code(of: Int64(record.latencyMilliseconds)), user, organization, group)
-                                }
-                            }
-                        }
-                    }
-                }
+        let userCursors = scratch.userCursors
+        let organizationCursors = scratch.organizationCursors
+        let groupCursors = scratch.groupCursors
+        let userCodes = scratch.userCodes
+        let organizationCodes = scratch.organizationCodes
+        let groupCodes = scratch.groupCodes
+        @inline(__always)
+        func put(_ code: UInt16, _ user: Int, _ organization: Int, _ group: Int) {
+            userCodes[Int(userCursors[user])] = code
+            userCursors[user] += 1
+            organizationCodes[Int(organizationCursors[organization])] = code
+            organizationCursors[organization] += 1
+            groupCodes[Int(groupCursors[group])] = code
+            groupCursors[group] += 1
+        }
+        LatencyCode.table.withUnsafeBufferPointer { table in
+            for record in records.compact {
+                let user = record.user
+                let organization = record.organization
+                let group = record.group
+                guard matcher.matches(user: user, organization: organization, group: group) else { continue }
+                let latency = record.latencyMilliseconds
+                let code = latency < table.count ? table[Int(latency)] : LatencyCode.code(of: latency)
+                put(code, user, organization, group)
             }
+        }
+        for record in records.wide {
+            let user = Int(record.user)
+            let organization = Int(record.organization)
+            let group = Int(record.group)
+            guard matcher.matches(user: user, organization: organization, group: group) else { continue }
+            put(LatencyCode.code(of: Int64(record.latencyMilliseconds)), user, organization, group)
         }
     }
 
@@ -147,29 +115,44 @@ struct WindowScan {
     mutating func add(_ total: CombinationTotal) {
         let group = Int(total.group)
         guard matcher.matches(user: Int(total.user), organization: Int(total.organization), group: group) else { return }
+        if allTimeGroups.isEmpty {
+            allTimeUsers = [RowSums](repeating: RowSums(), count: userCount)
+            allTimeOrganizations = [RowSums](repeating: RowSums(), count: organizationCount)
+            allTimeGroups = [RowSums](repeating: RowSums(), count: groupCount)
+        }
         let sums = total.sums(cached: cachedFlags[group])
-        userSums[Int(total.user)].merge(sums)
-        organizationSums[Int(total.organization)].merge(sums)
-        groupSums[group].merge(sums)
+        allTimeUsers[Int(total.user)].merge(sums)
+        allTimeOrganizations[Int(total.organization)].merge(sums)
+        allTimeGroups[group].merge(sums)
+    }
+
+    /// Returns the scan's sums of one id plus its all-time sums.
+    @inline(__always)
+    private static func sums(_ scan: UnsafeMutablePointer<ScanSums>, _ allTime: [RowSums], _ id: Int) -> RowSums {
+        var sums = scan[id].rowSums
+        if !allTime.isEmpty { sums.merge(allTime[id]) }
+        return sums
     }
 
     /// Returns the total row and the rows of every dimension, sorted by ``rowOrder(_:_:)``.
     ///
     /// `keyValues(dimension)` returns the texts of a dimension's key ids. The code slices are
     /// sorted in place, so this is the last step of a scan.
-    mutating func rows(groups: [KeyGroup], keyValues: (Dimension) -> [String?]) -> (ReportRow, [Dimension: [ReportRow]]) {
+    func rows(groups: [KeyGroup], keyValues: (Dimension) -> [String?]) -> (ReportRow, [Dimension: [ReportRow]]) {
         var histogram = [UInt32](repeating: 0, count: LatencyCode.count)
         var rows: [Dimension: [ReportRow]] = [:]
+        let groupSums = (0..<groupCount).map { Self.sums(scratch.groupSums, allTimeGroups, $0) }
+        let groupOffsets = scratch.groupOffsets
+        let groupCodes = scratch.groupCodes
 
         // Each group's latencies as (code, count) pairs, which the total and the provider, model,
         // service and request-type rows merge: far fewer pairs than codes.
-        var pairStarts = [Int](repeating: 0, count: groupSums.count + 1)
+        var pairStarts = [Int](repeating: 0, count: groupCount + 1)
         var pairCodes: [UInt16] = []
         var pairCounts: [UInt32] = []
-        for group in groupSums.indices {
+        for group in 0..<groupCount {
             pairStarts[group] = pairCodes.count
-            guard !groupOffsets.isEmpty else { continue }
-            let slice = groupCodes[groupOffsets[group]..<groupOffsets[group + 1]]
+            let slice = UnsafeMutableBufferPointer(start: groupCodes + Int(groupOffsets[group]), count: Int(groupOffsets[group + 1] - groupOffsets[group]))
             for code in slice { histogram[Int(code)] += 1 }
             for code in slice where histogram[Int(code)] != 0 {
                 pairCodes.append(code)
@@ -177,7 +160,7 @@ struct WindowScan {
                 histogram[Int(code)] = 0
             }
         }
-        pairStarts[groupSums.count] = pairCodes.count
+        pairStarts[groupCount] = pairCodes.count
 
         func percentiles(ofGroups members: [Int]) -> LatencyPercentiles {
             var count = 0
@@ -218,39 +201,41 @@ struct WindowScan {
             }
         }
 
-        rows[.organization] = Self.sliceRows(
-            sums: organizationSums, offsets: organizationOffsets, codes: &organizationCodes,
+        rows[.organization] = sliceRows(
+            count: organizationCount, sums: scratch.organizationSums, allTime: allTimeOrganizations,
+            offsets: scratch.organizationOffsets, codes: scratch.organizationCodes,
             histogram: &histogram, values: keyValues(.organization)
         )
-        rows[.user] = Self.sliceRows(
-            sums: userSums, offsets: userOffsets, codes: &userCodes,
+        rows[.user] = sliceRows(
+            count: userCount, sums: scratch.userSums, allTime: allTimeUsers,
+            offsets: scratch.userOffsets, codes: scratch.userCodes,
             histogram: &histogram, values: keyValues(.user)
         )
         return (totalRow, rows)
     }
 
     /// Rows of a dimension whose ids each have their own slice of codes.
-    private static func sliceRows(
-        sums: [RowSums], offsets: [Int], codes: inout [UInt16], histogram: inout [UInt32], values: [String?]
+    private func sliceRows(
+        count: Int, sums: UnsafeMutablePointer<ScanSums>, allTime: [RowSums],
+        offsets: UnsafeMutablePointer<Int32>, codes: UnsafeMutablePointer<UInt16>,
+        histogram: inout [UInt32], values: [String?]
     ) -> [ReportRow] {
         var order: [RowOrderKey] = []
-        for (id, row) in sums.enumerated() where row.requests > 0 {
-            order.append(RowOrderKey(spendMicros: row.spendMicros, requests: row.requests, id: UInt32(id)))
+        for id in 0..<count {
+            let requests = Int64(sums[id].requests) + (allTime.isEmpty ? 0 : allTime[id].requests)
+            guard requests > 0 else { continue }
+            let spend = sums[id].spendMicros &+ (allTime.isEmpty ? 0 : allTime[id].spendMicros)
+            order.append(RowOrderKey(spendMicros: spend, requests: requests, id: UInt32(id)))
         }
-        sortRows(&order, values: values)
+        Self.sortRows(&order, values: values)
         var rows: [ReportRow] = []
         rows.reserveCapacity(order.count)
-        codes.withUnsafeMutableBufferPointer { codes in
-            histogram.withUnsafeMutableBufferPointer { histogram in
-                for entry in order {
-                    let id = Int(entry.id)
-                    var percentiles = LatencyPercentiles.zero
-                    if !offsets.isEmpty {
-                        let slice = UnsafeMutableBufferPointer(rebasing: codes[offsets[id]..<offsets[id + 1]])
-                        percentiles = Self.percentiles(slice, histogram: histogram)
-                    }
-                    rows.append(sums[id].row(key: values[id], percentiles: percentiles))
-                }
+        histogram.withUnsafeMutableBufferPointer { histogram in
+            for entry in order {
+                let id = Int(entry.id)
+                let slice = UnsafeMutableBufferPointer(start: codes + Int(offsets[id]), count: Int(offsets[id + 1] - offsets[id]))
+                let percentiles = Self.percentiles(slice, histogram: histogram)
+                rows.append(Self.sums(sums, allTime, id).row(key: values[id], percentiles: percentiles))
             }
         }
         return rows
