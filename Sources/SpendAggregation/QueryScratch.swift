@@ -2,12 +2,15 @@
 /// dashboard redrawing every second does not fault in fresh pages for them each time.
 ///
 /// It holds 64 bytes of sums and 8 bytes of slice offsets and cursors per user, organization
-/// and group id, and 6 bytes of latency codes per record that the largest query so far matched.
+/// and group id, 6 bytes of latency codes per record that the largest query so far matched, and
+/// room for as many unsorted report rows (about 130 bytes each) as the largest dimension had.
 final class QueryScratch {
     private var sums = ScratchBuffer<ScanSums>(alignment: 64)
     private var offsets = ScratchBuffer<Int32>(alignment: 4)
     private var cursors = ScratchBuffer<Int32>(alignment: 4)
     private var codes = ScratchBuffer<UInt16>(alignment: 2)
+    /// Rows built in key id order before they are sorted, emptied between queries.
+    private var rows: [ReportRow] = []
     private(set) var userSums: UnsafeMutablePointer<ScanSums>
     private(set) var organizationSums: UnsafeMutablePointer<ScanSums>
     private(set) var groupSums: UnsafeMutablePointer<ScanSums>
@@ -43,6 +46,19 @@ final class QueryScratch {
         offsets.free()
         cursors.free()
         codes.free()
+    }
+
+    /// Returns the empty row buffer, keeping its capacity; give it back with `keepRows`.
+    func takeRows() -> [ReportRow] {
+        var taken: [ReportRow] = []
+        swap(&taken, &rows)
+        return taken
+    }
+
+    /// Empties `taken` and keeps its capacity for the next query.
+    func keepRows(_ taken: inout [ReportRow]) {
+        taken.removeAll(keepingCapacity: true)
+        swap(&taken, &rows)
     }
 
     /// Zeroes the sums of every id, aligned to 64 bytes so that each is one cache line.

@@ -147,34 +147,16 @@ struct WindowScan {
 
         // Each group's latencies as (code, count) pairs, which the total and the provider, model,
         // service and request-type rows merge: far fewer pairs than codes.
-        var pairStarts = [Int](repeating: 0, count: groupCount + 1)
-        var pairCodes: [UInt16] = []
-        var pairCounts: [UInt32] = []
-        for group in 0..<groupCount {
-            pairStarts[group] = pairCodes.count
-            let slice = UnsafeMutableBufferPointer(start: groupCodes + Int(groupOffsets[group]), count: Int(groupOffsets[group + 1] - groupOffsets[group]))
-            for code in slice { histogram[Int(code)] += 1 }
-            for code in slice where histogram[Int(code)] != 0 {
-                pairCodes.append(code)
-                pairCounts.append(histogram[Int(code)])
-                histogram[Int(code)] = 0
+        var pairs = GroupLatencyPairs(groupCount: groupCount)
+        histogram.withUnsafeMutableBufferPointer { histogram in
+            for group in 0..<groupCount {
+                let slice = UnsafeMutableBufferPointer(start: groupCodes + Int(groupOffsets[group]), count: Int(groupOffsets[group + 1] - groupOffsets[group]))
+                pairs.append(group: group, codes: slice, histogram: histogram)
             }
         }
-        pairStarts[groupCount] = pairCodes.count
 
         func percentiles(ofGroups members: [Int]) -> LatencyPercentiles {
-            var count = 0
-            for group in members {
-                for pair in pairStarts[group]..<pairStarts[group + 1] {
-                    histogram[Int(pairCodes[pair])] += pairCounts[pair]
-                    count += Int(pairCounts[pair])
-                }
-            }
-            let percentiles = histogram.withUnsafeBufferPointer { LatencyCode.percentiles(histogram: $0, count: count) }
-            for group in members {
-                for pair in pairStarts[group]..<pairStarts[group + 1] { histogram[Int(pairCodes[pair])] = 0 }
-            }
-            return percentiles
+            histogram.withUnsafeMutableBufferPointer { pairs.percentiles(ofGroups: members, histogram: $0) }
         }
 
         var total = RowSums()
@@ -195,7 +177,7 @@ struct WindowScan {
             }
             let values = keyValues(dimension)
             var order = sumsByID.map { RowOrderKey(spendMicros: $0.value.spendMicros, requests: $0.value.requests, id: $0.key) }
-            Self.sortRows(&order, values: values)
+            Self.sortRows(&order, keys: { values[Int($0)] })
             rows[dimension] = order.map { entry in
                 sumsByID[entry.id]!.row(key: values[Int(entry.id)], percentiles: percentiles(ofGroups: members[entry.id]!))
             }
@@ -220,25 +202,24 @@ struct WindowScan {
         offsets: UnsafeMutablePointer<Int32>, codes: UnsafeMutablePointer<UInt16>,
         histogram: inout [UInt32], values: [String?]
     ) -> [ReportRow] {
+        // Rows are built in id order, so that sums, offsets, codes and key texts are read in
+        // order, and only the finished rows are then moved into sorted order.
+        var unsorted = scratch.takeRows()
+        defer { scratch.keepRows(&unsorted) }
         var order: [RowOrderKey] = []
-        for id in 0..<count {
-            let requests = Int64(sums[id].requests) + (allTime.isEmpty ? 0 : allTime[id].requests)
-            guard requests > 0 else { continue }
-            let spend = sums[id].spendMicros &+ (allTime.isEmpty ? 0 : allTime[id].spendMicros)
-            order.append(RowOrderKey(spendMicros: spend, requests: requests, id: UInt32(id)))
-        }
-        Self.sortRows(&order, values: values)
-        var rows: [ReportRow] = []
-        rows.reserveCapacity(order.count)
         histogram.withUnsafeMutableBufferPointer { histogram in
-            for entry in order {
-                let id = Int(entry.id)
+            for id in 0..<count {
+                let scanned = sums[id]
+                guard scanned.requests > 0 || (!allTime.isEmpty && allTime[id].requests > 0) else { continue }
+                var rowSums = scanned.rowSums
+                if !allTime.isEmpty { rowSums.merge(allTime[id]) }
                 let slice = UnsafeMutableBufferPointer(start: codes + Int(offsets[id]), count: Int(offsets[id + 1] - offsets[id]))
-                let percentiles = Self.percentiles(slice, histogram: histogram)
-                rows.append(Self.sums(sums, allTime, id).row(key: values[id], percentiles: percentiles))
+                order.append(RowOrderKey(spendMicros: rowSums.spendMicros, requests: rowSums.requests, id: UInt32(unsorted.count)))
+                unsorted.append(rowSums.row(key: values[id], percentiles: Self.percentiles(slice, histogram: histogram)))
             }
         }
-        return rows
+        Self.sortRows(&order, keys: { unsorted[Int($0)].key })
+        return order.map { unsorted[Int($0.id)] }
     }
 
     /// The percentiles of `codes`: sorted in place when few, else counted in `histogram`, which
@@ -254,8 +235,20 @@ struct WindowScan {
     }
 
     /// Sorts `order` by ``rowOrder(_:_:)``, comparing key texts only on ties of spend and requests.
-    private static func sortRows(_ order: inout [RowOrderKey], values: [String?]) {
-        order.sort()
+    private static func sortRows(_ order: inout [RowOrderKey], keys: (UInt32) -> String?) {
+        if order.count > 256 {
+            radixSortBySpend(&order)
+            // Runs of equal spend are then put in order of requests and id.
+            var start = 0
+            while start < order.count {
+                var end = start + 1
+                while end < order.count, order[end].spendMicros == order[start].spendMicros { end += 1 }
+                if end - start > 1 { order[start..<end].sort() }
+                start = end
+            }
+        } else {
+            order.sort()
+        }
         // Runs that tie on spend and requests are put in key order afterwards.
         var start = 0
         while start < order.count {
@@ -265,7 +258,7 @@ struct WindowScan {
             }
             if end - start > 1 {
                 order[start..<end].sort { lhs, rhs in
-                    switch (values[Int(lhs.id)], values[Int(rhs.id)]) {
+                    switch (keys(lhs.id), keys(rhs.id)) {
                     case let (left?, right?): return left < right
                     case (_?, nil): return true
                     default: return false
@@ -277,10 +270,90 @@ struct WindowScan {
     }
 }
 
+extension WindowScan {
+    /// Sorts `order` by spend, highest first, with a least-significant-digit radix sort on
+    /// bytes, skipping the bytes where every spend is the same. Rows of users run to 100,000
+    /// per query, where a comparison sort took several milliseconds.
+    static func radixSortBySpend(_ order: inout [RowOrderKey]) {
+        // Highest spend first: flip the sign bit to order as unsigned, then invert.
+        func key(_ entry: RowOrderKey) -> UInt64 { ~(UInt64(bitPattern: entry.spendMicros) ^ (1 << 63)) }
+        var source = order
+        var target = order
+        var counts = [Int](repeating: 0, count: 256)
+        for byte in 0..<8 {
+            let shift = UInt64(byte * 8)
+            for index in counts.indices { counts[index] = 0 }
+            for entry in source { counts[Int((key(entry) >> shift) & 0xFF)] += 1 }
+            if counts.contains(source.count) { continue }
+            var position = 0
+            for index in counts.indices {
+                let count = counts[index]
+                counts[index] = position
+                position += count
+            }
+            for entry in source {
+                let digit = Int((key(entry) >> shift) & 0xFF)
+                target[counts[digit]] = entry
+                counts[digit] += 1
+            }
+            swap(&source, &target)
+        }
+        order = source
+    }
+}
+
+/// The latencies of each group as (code, count) pairs, in one array for all groups.
+struct GroupLatencyPairs {
+    private var starts: [Int]
+    private var codes: [UInt16] = []
+    private var counts: [UInt32] = []
+
+    init(groupCount: Int) {
+        starts = [Int](repeating: 0, count: groupCount + 1)
+    }
+
+    /// Appends the pairs of `group`, which must follow the group appended before it; `histogram`
+    /// is all zeros before and after.
+    mutating func append(group: Int, codes groupCodes: UnsafeMutableBufferPointer<UInt16>, histogram: UnsafeMutableBufferPointer<UInt32>) {
+        starts[group] = codes.count
+        for code in groupCodes { histogram[Int(code)] += 1 }
+        for code in groupCodes where histogram[Int(code)] != 0 {
+            codes.append(code)
+            counts.append(histogram[Int(code)])
+            histogram[Int(code)] = 0
+        }
+        starts[group + 1] = codes.count
+    }
+
+    /// The percentiles of the latencies of `members`, counted in `histogram`, which is all
+    /// zeros before and after.
+    func percentiles(ofGroups members: [Int], histogram: UnsafeMutableBufferPointer<UInt32>) -> LatencyPercentiles {
+        var total = 0
+        codes.withUnsafeBufferPointer { codes in
+            counts.withUnsafeBufferPointer { counts in
+                for group in members {
+                    for pair in starts[group]..<starts[group + 1] {
+                        histogram[Int(codes[pair])] += counts[pair]
+                        total += Int(counts[pair])
+                    }
+                }
+            }
+        }
+        let percentiles = LatencyCode.percentiles(histogram: UnsafeBufferPointer(histogram), count: total)
+        codes.withUnsafeBufferPointer { codes in
+            for group in members {
+                for pair in starts[group]..<starts[group + 1] { histogram[Int(codes[pair])] = 0 }
+            }
+        }
+        return percentiles
+    }
+}
+
 /// A row's place in ``rowOrder(_:_:)`` up to its key text: spend, then requests, highest first.
 struct RowOrderKey: Comparable {
     var spendMicros: Int64
     var requests: Int64
+    /// The key id of the row, or its index among rows built before sorting.
     var id: UInt32
 
     @inline(__always)

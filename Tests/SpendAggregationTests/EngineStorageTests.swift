@@ -325,3 +325,23 @@ final class RecordMatcherTests: XCTestCase {
         }
     }
 }
+
+final class RowOrderTests: XCTestCase {
+    func testManyRowsSortBySpendRequestsThenKey() {
+        let engine = SpendEngine()
+        let base: Int64 = 1_770_624_000
+        var messages: [String] = []
+        // 600 users, enough for the radix sort, with few distinct spends so that ties occur.
+        for user in 0..<600 {
+            for event in 0..<(1 + user % 3) {
+                messages.append(costMessage(id: "u\(user)-\(event)", second: base, user: "user\(user)", cost: user % 4 == 0 ? "0.5" : "1"))
+            }
+        }
+        engine.ingestAll(messages)
+        let users = engine.query(window: .all).rows[.user] ?? []
+        XCTAssertEqual(users.count, 600)
+        for (lhs, rhs) in zip(users, users.dropFirst()) {
+            XCTAssertTrue(rowOrder(lhs, rhs), "\(lhs.key ?? "-") before \(rhs.key ?? "-")")
+        }
+    }
+}
