@@ -61,9 +61,9 @@ struct CombinationTotal {
 /// and group, with memory bounded by `maxCombinations`.
 ///
 /// Up to `maxCombinations` combinations keep their own total. Past that, an event of a new
-/// combination is added to the total of its organization and group with the user "(other)";
-/// when that is new too and `maxCombinations / 8` more entries exist, the organization is
-/// "(other)" as well. So at most 1.125 x `maxCombinations` plus the number of groups are kept,
+/// combination is added to the total of its organization and group with the user "(other)".
+/// When that total is new too and `maxCombinations / 8` more entries exist, the organization
+/// is "(other)" as well. So at most 1.125 x `maxCombinations` plus the number of groups are kept,
 /// and every event is counted once, in the total of every filter that matches its folded keys.
 /// Entries live in pages of 8,192, so storage grows with no more slack than one page.
 struct AllTimeTotals {

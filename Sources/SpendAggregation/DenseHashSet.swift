@@ -9,8 +9,8 @@ import Darwin
 ///
 /// The hashes are spread over 64 shards by their top 6 bits, so a shard that grows copies only
 /// 1/64 of the set and the peak memory of a growth stays small. Each shard is an ordered
-/// linear-probing table (Amble and Knuth, 1974): a hash's home slot is the next bits of the hash
-/// scaled to the table size, so home slots rise with the hash, and every run of occupied slots is
+/// linear-probing table (Amble and Knuth, 1974). A hash's home slot is the next bits of the hash
+/// scaled to the table size, so home slots rise with the hash. Every run of occupied slots is
 /// kept sorted. A lookup then stops at the first empty slot or larger hash, which keeps lookups
 /// short at high load. The table does not wrap around: slots past the last home slot absorb the
 /// end of the last run. Tables live in their own memory mappings (``SlotMemory``).
@@ -93,7 +93,7 @@ struct OrderedHashTable {
         count += 1
     }
 
-    /// Puts `hash` in its sorted place, shifting the rest of its run one slot right; returns
+    /// Puts `hash` in its sorted place and shifts the rest of its run one slot right. Returns
     /// false, changing nothing, when the run would reach the last slot.
     private mutating func insertInPlace(_ hash: UInt64) -> Bool {
         let table = slots.pointer
@@ -148,7 +148,7 @@ final class SlotMemory {
         byteCount = count * MemoryLayout<UInt64>.stride
         let address = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else {
-            fatalError("mmap of \(byteCount) bytes for the duplicate filter failed with errno \(errno)")
+            fatalError("mmap of \(byteCount) bytes for the duplicate filter failed with errno \(errno); the process is out of memory or address space.")
         }
         pointer = address.bindMemory(to: UInt64.self, capacity: count)
     }

@@ -2,14 +2,14 @@
 ///
 /// Ids are kept as 64-bit hashes in generations: sets that each take the ids arriving within
 /// half a horizon and are dropped whole once their newest id is older than the horizon. So an
-/// id is remembered for at least `horizonSeconds` and at most 1.5 times that, and nothing per
-/// id is kept beyond its 8-byte slot (``DenseHashSet`` keeps its load between 0.89 and 0.95, so
-/// 8.4 to 9.1 bytes per id with the shards' tails). A generation also closes at `capacity / 2` ids, and when more than
+/// id is remembered for at least `horizonSeconds` and at most 1.5 times that. Nothing per id is
+/// kept beyond its 8-byte slot: ``DenseHashSet`` keeps its load between 0.89 and 0.95, so 8.4 to
+/// 9.1 bytes per id with the shards' tails. A generation also closes at `capacity / 2` ids, and when more than
 /// `capacity` ids are held the oldest generation is dropped early, so at high rates the horizon
 /// shrinks to the newest `capacity / 2` to `capacity` ids. A new id is compared with at most
 /// `capacity` stored hashes, so it is wrongly counted as a duplicate with probability at most
-/// `capacity` / 2^64: 5.4e-13 at 10 million, so at 10 million new ids a day about 5.4e-6 false
-/// duplicates a day, one in 500 years.
+/// `capacity` / 2^64, which is 5.4e-13 at 10 million. At 10 million new ids a day that makes
+/// about 5.4e-6 false duplicates a day, one in 500 years.
 struct DuplicateFilter {
     let capacity: Int
     let horizonSeconds: Int64

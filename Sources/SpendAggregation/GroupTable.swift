@@ -11,7 +11,7 @@ struct KeyGroup: Hashable {
     var requestType: UInt32
     var cached: Bool
 
-    /// The group that every group past the cap folds into: "(other)" in each dimension.
+    /// Returns the group that every group past the cap folds into: "(other)" in each dimension.
     static func other(cached: Bool) -> KeyGroup {
         let other = KeyInterner.otherID
         return KeyGroup(provider: other, model: other, service: other, requestType: other, cached: cached)

@@ -1,7 +1,7 @@
 /// Buffers that a query's ``WindowScan`` uses, kept from one query to the next so that a
 /// dashboard redrawing every second does not fault in fresh pages for them each time.
 ///
-/// It holds 64 bytes of sums and 8 bytes of slice offsets and cursors per user, organization
+/// It contains 64 bytes of sums and 8 bytes of slice offsets and cursors per user, organization
 /// and group id, 6 bytes of latency codes per record that the largest query so far matched, and
 /// room for as many unsorted report rows (about 130 bytes each) as the largest dimension had.
 final class QueryScratch {

@@ -1,5 +1,5 @@
-/// A filter resolved against the engine's key and group tables, which answers for a record from
-/// its user, organization and group ids with array lookups.
+/// A filter resolved against the engine's key and group tables, which matches a record from its
+/// user, organization and group ids with array lookups.
 ///
 /// The users are split into classes by which of the filter's user terms they match, and the
 /// organizations likewise; most filters give one or two classes of each. The verdict of every
@@ -75,7 +75,7 @@ struct RecordMatcher {
     }
 
     /// Splits the ids of `dimension` into classes with the same verdicts on every term of that
-    /// dimension; returns each id's class and one id of each class, or no classes when the
+    /// dimension. Returns each id's class and one id of each class, or no classes when the
     /// filter has more than 64 such terms.
     private static func classes(of dimension: Dimension, in filter: ResolvedFilter, idCount: Int) -> ([UInt32], [UInt32]) {
         var terms: [[Bool]] = []

@@ -67,8 +67,8 @@ struct RowSums {
         maxLatency = max(maxLatency, other.maxLatency)
     }
 
-    /// The report row, with `percentiles` computed from the row's latencies in the rolling
-    /// windows; each percentile is capped at `maxLatency`, which may be higher.
+    /// Returns the report row with `percentiles`, which come from the row's latencies in the
+    /// rolling windows. Each percentile is capped at `maxLatency`, which may be higher.
     func row(key: String?, percentiles: LatencyPercentiles) -> ReportRow {
         ReportRow(
             key: key,
@@ -94,7 +94,7 @@ struct RowSums {
 
 /// Sums of one row while a query scans window records: 64 bytes, one cache line when aligned.
 ///
-/// The counts are 32 bits wide: a scan sees at most the records of the rolling windows, which
+/// The counts are 32 bits wide because a scan reads at most the records of the rolling windows, which
 /// ``EngineConfiguration/maxWindowRecords`` keeps far below 2^32.
 struct ScanSums {
     var spendMicros: Int64 = 0
@@ -204,7 +204,7 @@ enum LatencyCode {
         return UInt16(LatencySketch.bucket(of: milliseconds) + 1)
     }
 
-    /// The percentiles of `codes`, which it sorts in place; small slices are sorted by insertion.
+    /// Returns the percentiles of `codes` after sorting them in place (by insertion when few).
     static func percentiles(sorting codes: UnsafeMutableBufferPointer<UInt16>) -> LatencyPercentiles {
         let count = codes.count
         guard count > 0 else { return .zero }
@@ -230,7 +230,7 @@ enum LatencyCode {
         return LatencyPercentiles(p50: value(percent: 50), p90: value(percent: 90), p95: value(percent: 95), p99: value(percent: 99))
     }
 
-    /// The percentiles of a histogram of codes holding `count` latencies.
+    /// Returns the percentiles of a histogram of codes that counts `count` latencies.
     static func percentiles(histogram: UnsafeBufferPointer<UInt32>, count: Int) -> LatencyPercentiles {
         guard count > 0 else { return .zero }
         let ranks = ((50 * count + 99) / 100, (90 * count + 99) / 100, (95 * count + 99) / 100, (99 * count + 99) / 100)

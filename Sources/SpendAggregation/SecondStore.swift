@@ -149,8 +149,8 @@ struct StoredRecordView {
     let compact: UnsafeBufferPointer<StoredRecord>
     let wide: UnsafeBufferPointer<WindowRecord>
 
-    /// Calls `body` with each record at full width; `cachedFlags` gives the cache flag of each
-    /// group by id, which a compact record needs to be read.
+    /// Calls `body` with each record at full width. A compact record is read with the cache
+    /// flag of its group, from `cachedFlags` by group id.
     @inline(__always)
     func forEach(cachedFlags: [Bool], _ body: (WindowRecord) -> Void) {
         for record in compact {

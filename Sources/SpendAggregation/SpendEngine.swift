@@ -22,7 +22,7 @@ public struct EngineConfiguration: Sendable {
     /// most that a 16-byte window record has room for.
     public var maxGroups = 16_000
     /// Combinations of user, organization and group that keep their own all-time total for the
-    /// events that left the rolling windows; past it such events fold their user, then their
+    /// events that left the rolling windows. Past it, such events fold their user, then their
     /// organization, into "(other)" (see ``AllTimeTotals``). Default 1 million, at most about
     /// 80 MB.
     public var maxAllTimeCombinations = 1_000_000

@@ -23,8 +23,8 @@ struct WindowRecord {
 
 /// One accepted event as the rolling windows keep it: 16 bytes in two words.
 ///
-/// `keys` holds the user id (bits 0-19), the organization id (bits 20-33), the group id (bits
-/// 34-47) and the completion tokens (bits 48-63). `values` holds the latency in milliseconds
+/// `keys` contains the user id (bits 0-19), the organization id (bits 20-33), the group id (bits
+/// 34-47) and the completion tokens (bits 48-63). `values` contains the latency in milliseconds
 /// (bits 0-19), the cost in micro-dollars (bits 20-43) and the prompt tokens (bits 44-63).
 ///
 /// A cache hit's prompt and completion tokens are never summed (see ``RowSums/add(_:)``), so

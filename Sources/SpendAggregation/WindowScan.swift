@@ -222,8 +222,8 @@ struct WindowScan {
         return order.map { unsorted[Int($0.id)] }
     }
 
-    /// The percentiles of `codes`: sorted in place when few, else counted in `histogram`, which
-    /// is all zeros before and after.
+    /// Returns the percentiles of `codes`, sorting them in place when few and else counting them
+    /// in `histogram`, which is all zeros before and after.
     private static func percentiles(_ codes: UnsafeMutableBufferPointer<UInt16>, histogram: UnsafeMutableBufferPointer<UInt32>) -> LatencyPercentiles {
         if codes.count <= 64 {
             return LatencyCode.percentiles(sorting: codes)
@@ -325,8 +325,8 @@ struct GroupLatencyPairs {
         starts[group + 1] = codes.count
     }
 
-    /// The percentiles of the latencies of `members`, counted in `histogram`, which is all
-    /// zeros before and after.
+    /// Returns the percentiles of the latencies of `members`, counted in `histogram`, which is
+    /// all zeros before and after.
     func percentiles(ofGroups members: [Int], histogram: UnsafeMutableBufferPointer<UInt32>) -> LatencyPercentiles {
         var total = 0
         codes.withUnsafeBufferPointer { codes in

@@ -47,7 +47,7 @@ final class StoredRecordTests: XCTestCase {
         assertSameRecord(try XCTUnwrap(StoredRecord(given, cached: true)).expanded(cached: true), given)
     }
 
-    func testValuesThatDoNotFitNeedTheWideForm() {
+    func testOversizedValuesDoNotFit() {
         let cases: [(String, WindowRecord, Bool)] = [
             ("user id", record(user: StoredRecord.userLimit), false),
             ("organization id", record(organization: StoredRecord.organizationLimit), false),
@@ -107,7 +107,7 @@ final class AllTimeTotalsTests: XCTestCase {
         "model~gpt user!=-", "org=- or user=-", "(user~1 or user~2) org~org",
     ]
 
-    func testAllAfterEvictionEqualsAnEngineThatNeverEvicted() throws {
+    func testEvictedAllEqualsUnevicted() throws {
         let messages = mixedTraffic()
         let kept = SpendEngine()
         kept.ingestAll(messages)
@@ -176,7 +176,7 @@ final class AllTimeTotalsTests: XCTestCase {
         XCTAssertEqual(users.count, 9)
         XCTAssertEqual(users.first?.key, KeyInterner.otherKey)
         XCTAssertEqual(users.first?.requests, 22)
-        // The ninth entry holds (other) user in one organization; the rest fold that too.
+        // The ninth entry is the (other) user in one organization; the rest fold that too.
         let organizations = result.rows[.organization] ?? []
         XCTAssertEqual(organizations.reduce(0) { $0 + $1.requests }, 30)
         XCTAssertNotNil(result.row(.organization, KeyInterner.otherKey))
@@ -243,7 +243,7 @@ final class DenseHashSetTests: XCTestCase {
         XCTAssertLessThan(Double(set.allocatedBytes) / Double(set.count), 8 / 0.88 + 8.0 / 64)
     }
 
-    func testRunPastTheLastHomeSlotGrowsTheTail() {
+    func testLongLastRunGrowsTail() {
         var set = DenseHashSet()
         let top: UInt64 = 0xFFFF_FFFF_FFFF_0000
         for offset in 0..<5_000 { set.insert(top + UInt64(offset)) }
