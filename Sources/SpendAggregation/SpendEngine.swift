@@ -14,9 +14,18 @@ public struct EngineConfiguration: Sendable {
     public var deduplicationHorizonSeconds: Int64 = 90_000
     /// Events kept in the rolling windows at most; past it the oldest seconds leave the rolling
     /// windows early (their events stay in `all`), and ``SpendEngine/rollingCoverageStart``
-    /// says from when the windows are complete. Default 10 million, about 240 MB of records,
+    /// says from when the windows are complete. Default 10 million, about 160 MB of records,
     /// which is the whole 24 hours up to an average of 115 events a second.
     public var maxWindowRecords = 10_000_000
+    /// Distinct groups of provider, model, service, request type and cache flag kept; events of
+    /// later new groups count under "(other)" in those four dimensions. Default 16,000, the
+    /// most that a 16-byte window record has room for.
+    public var maxGroups = 16_000
+    /// Combinations of user, organization and group that keep their own all-time total for the
+    /// events that left the rolling windows. Past it, such events fold their user, then their
+    /// organization, into "(other)" (see ``AllTimeTotals``). Default 1 million, at most about
+    /// 80 MB.
+    public var maxAllTimeCombinations = 1_000_000
     /// Recent events kept for the live tail. Default 256.
     public var tailCapacity = 256
     /// When true, the clock follows the newest accepted event time (a file or a finite read);
@@ -31,9 +40,9 @@ public struct EngineConfiguration: Sendable {
 /// The aggregation engine: it ingests messages, keeps rolling windows and all-time totals, and runs queries.
 ///
 /// Time is passed in, never read, so the engine is a pure reducer. Memory is bounded by the
-/// configuration: one 24-byte record per event whose time is within 24 hours of the clock, one
-/// total per distinct combination of dimension values among events outside that window, the
-/// capped key tables and the duplicate filter. It is not thread-safe: one thread ingests and queries.
+/// configuration: one 16-byte record per event whose time is within 24 hours of the clock, the
+/// capped all-time totals of the events outside that window, the capped key and group tables and
+/// the duplicate filter. It is not thread-safe: one thread ingests and queries.
 public final class SpendEngine {
     public let configuration: EngineConfiguration
     public private(set) var counts = IngestCounts()
@@ -48,20 +57,18 @@ public final class SpendEngine {
     private var startMilliseconds = Int64.min
 
     var interners: [KeyInterner]
-    var combinations = CombinationTable()
-    /// Totals per combination id of the accepted events the rolling windows do not hold: late
-    /// events, events too far ahead of the clock and evicted ones. The `all` window is these
-    /// plus every record in `store`. Ids past the end have no such events.
-    // NOTE: each total keeps a full latency sketch, so once the window rolls this array grows
-    // by about 160 bytes plus 4 per latency bucket for every combination id evicted.
-    var folded: [RowAccumulator] = []
+    var groups: GroupTable
+    /// Totals of the accepted events the rolling windows do not hold: late events, events too far
+    /// ahead of the clock and evicted ones. The `all` window is these plus every record in `store`.
+    var allTime: AllTimeTotals
     var store = SecondStore()
     private var duplicates: DuplicateFilter
     private var rates = SavingsRates()
     var tail: TailRing
     /// Scratch buffer for unescaping text fields, reused across events.
     private var unescaped: [UInt8] = []
-    var filterCache = FilterMatchCache()
+    var matcherCache: RecordMatcher?
+    let queryScratch = QueryScratch()
 
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
         self.configuration = configuration
@@ -73,6 +80,8 @@ public final class SpendEngine {
             horizonSeconds: configuration.deduplicationHorizonSeconds
         )
         tail = TailRing(capacity: configuration.tailCapacity)
+        groups = GroupTable(maxGroups: configuration.maxGroups)
+        allTime = AllTimeTotals(maxCombinations: configuration.maxAllTimeCombinations)
     }
 
     /// The first second that the rolling windows still hold completely, when the record cap
@@ -86,7 +95,7 @@ public final class SpendEngine {
         clockSeconds = seconds
         store.trim(through: seconds - SecondStore.trimDelaySeconds)
         store.evict(through: seconds - WindowLength.longestRollingSeconds) { records in
-            records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+            records.forEach(cachedFlags: groups.cachedFlags) { fold($0) }
         }
     }
 
@@ -94,7 +103,7 @@ public final class SpendEngine {
     private func evictOldestSeconds() {
         while store.recordCount > configuration.maxWindowRecords, let oldest = store.oldestHeldSecond(clock: clockSeconds) {
             store.evict(through: oldest) { records in
-                records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+                records.forEach(cachedFlags: groups.cachedFlags) { fold($0) }
             }
             rollingCoverageStart = oldest + 1
         }
@@ -102,11 +111,7 @@ public final class SpendEngine {
 
     /// Adds `record` to the totals of the `all` window kept outside the rolling windows.
     private func fold(_ record: WindowRecord) {
-        let index = Int(record.combination)
-        if index >= folded.count {
-            folded.append(contentsOf: repeatElement(RowAccumulator(), count: index - folded.count + 1))
-        }
-        folded[index].add(record, cached: combinations[record.combination].cached)
+        allTime.add(record, cached: groups.cachedFlags[Int(record.group)])
     }
 
     /// Decodes and aggregates one message, and returns the decoder's verdict for logging.
@@ -170,17 +175,19 @@ public final class SpendEngine {
         }
 
         let combination = Combination(
-            provider: internID(.provider, fields.provider, message),
-            model: internID(.model, fields.model, message),
-            service: internID(.service, fields.service, message),
-            organization: internID(.organization, fields.organization, message),
             user: internID(.user, fields.user, message),
-            requestType: internID(.requestType, fields.requestType, message),
-            cached: fields.cached
+            organization: internID(.organization, fields.organization, message),
+            group: KeyGroup(
+                provider: internID(.provider, fields.provider, message),
+                model: internID(.model, fields.model, message),
+                service: internID(.service, fields.service, message),
+                requestType: internID(.requestType, fields.requestType, message),
+                cached: fields.cached
+            )
         )
-        let (combinationID, _) = combinations.id(of: combination)
+        let groupID = groups.id(of: combination.group)
 
-        let record = makeRecord(fields, combination: combination, id: combinationID)
+        let record = makeRecord(fields, combination: combination, group: groupID)
         tail.append(TailRecord(timeMilliseconds: fields.timeMilliseconds, record: record))
 
         let second = floorDivide(fields.timeMilliseconds, 1000)
@@ -191,30 +198,32 @@ public final class SpendEngine {
             fold(record)
         } else {
             let kept = store.append(record, cached: fields.cached, second: second, clock: clock) { records in
-                records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+                records.forEach(cachedFlags: groups.cachedFlags) { fold($0) }
             }
             if !kept { fold(record) }
             if store.recordCount > configuration.maxWindowRecords { evictOldestSeconds() }
         }
     }
 
-    private func makeRecord(_ fields: CostEventFields, combination: Combination, id: UInt32) -> WindowRecord {
+    private func makeRecord(_ fields: CostEventFields, combination: Combination, group: UInt32) -> WindowRecord {
         var savings: Int64 = 0
         var estimated = false
         if fields.cached {
             if let given = fields.cacheSavings {
                 savings = given.micros
-            } else if let estimate = rates.estimate(model: combination.model, provider: combination.provider, tokens: fields.totalTokens) {
+            } else if let estimate = rates.estimate(model: combination.group.model, provider: combination.group.provider, tokens: fields.totalTokens) {
                 savings = estimate
                 estimated = true
             } else {
                 unpricedCacheHits += 1
             }
         } else {
-            rates.record(model: combination.model, provider: combination.provider, costMicros: fields.cost.micros, tokens: fields.totalTokens)
+            rates.record(model: combination.group.model, provider: combination.group.provider, costMicros: fields.cost.micros, tokens: fields.totalTokens)
         }
         return WindowRecord(
-            combination: id,
+            user: combination.user,
+            organization: combination.organization,
+            group: group,
             latencyMilliseconds: UInt32(clamping: fields.latencyMilliseconds),
             promptTokens: UInt32(clamping: fields.promptTokens),
             completionTokens: UInt32(clamping: fields.completionTokens),
