@@ -22,7 +22,7 @@ enum ScanError: Error {
 
 /// A single-pass reader of JSON bytes that walks objects without building them.
 ///
-/// It validates what it reads (strings, escapes, numbers, literals, nesting) but keeps no
+/// It validates what it reads (strings and their UTF-8, escapes, numbers, literals, nesting) but keeps no
 /// values: callers pick the fields they need and skip the rest, so reading an event
 /// allocates nothing.
 struct JSONScanner {
@@ -99,14 +99,21 @@ struct JSONScanner {
                 }
                 continue
             }
-            // Only a control character is left, because no other byte stops the search.
-            throw .notJSON("control character in a string")
+            if byte < 0x20 {
+                throw .notJSON("control character in a string")
+            }
+            // A byte of 0x80 or above leads a multi-byte sequence. The decoder reports any
+            // failed scan of invalid UTF-8 as invalid UTF-8, so the problem text here is not used.
+            guard let length = UTF8Validation.sequenceLength(bytes, at: position) else {
+                throw .notJSON("is not valid UTF-8")
+            }
+            position += length
         }
         throw .notJSON("unterminated string")
     }
 
-    /// Returns the position of the first quote, backslash or control character at or after
-    /// `position`, or `bytes.count` when there is none.
+    /// Returns the position of the first quote, backslash, control character or byte of 0x80
+    /// or above at or after `position`, or `bytes.count` when there is none.
     ///
     /// It tests eight bytes per step, because strings are most of a message's bytes. In each
     /// test, (x - 0x01) & ~x sets the high bit of every byte that is zero in x. A borrow may
@@ -124,7 +131,7 @@ struct JSONScanner {
                 let quote = word ^ (ones &* 0x22)
                 let backslash = word ^ (ones &* 0x5C)
                 let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-                    | ((word &- ones &* 0x20) & ~word)) & highBits
+                    | ((word &- ones &* 0x20) & ~word) | word) & highBits
                 if special != 0 {
                     return current + special.trailingZeroBitCount / 8
                 }
@@ -133,7 +140,7 @@ struct JSONScanner {
         }
         while current < bytes.count {
             let byte = bytes[current]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return current }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return current }
             current += 1
         }
         return current

@@ -58,13 +58,16 @@ public struct MessageDecoder: Sendable {
         guard message.count <= maxMessageBytes else {
             return .skipped(.invalid, SkipDetail(field: "message", problem: "is larger than the size limit"))
         }
-        guard UTF8Validation.isValid(message) else {
-            return .skipped(.notJSON, SkipDetail(field: "message", problem: "is not valid UTF-8"))
-        }
         var reader = EnvelopeReader(scanner: JSONScanner(message))
         do {
             try reader.read()
         } catch {
+            // The scanner checks the UTF-8 of every string it reads, and any other byte of 0x80
+            // or above fails the JSON grammar. So a message that scans is valid UTF-8, and for
+            // one that does not, invalid UTF-8 anywhere is reported before the grammar error.
+            guard UTF8Validation.isValid(message) else {
+                return .skipped(.notJSON, SkipDetail(field: "message", problem: "is not valid UTF-8"))
+            }
             switch error {
             case .tooDeep:
                 return .skipped(.invalid, SkipDetail(field: "message", problem: "is nested too deeply"))
