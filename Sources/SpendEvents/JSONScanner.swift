@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A place in a message buffer holding a JSON string's contents, without the quotes.
 public struct TextSpan: Equatable, Sendable {
     /// Offset of the first byte after the opening quote.
@@ -39,7 +45,21 @@ struct JSONScanner {
 
     var current: UInt8 { bytes[position] }
 
+    @inline(__always)
     mutating func skipWhitespace() {
+        // Most tokens follow no whitespace or one space, so those cases take no loop.
+        if position < bytes.count {
+            let byte = bytes[position]
+            if byte > 0x20 { return }
+            if byte == 0x20, position + 1 < bytes.count, bytes[position + 1] > 0x20 {
+                position += 1
+                return
+            }
+        }
+        skipWhitespaceRun()
+    }
+
+    private mutating func skipWhitespaceRun() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -49,6 +69,7 @@ struct JSONScanner {
     }
 
     /// Consumes `byte` after optional whitespace, or returns false leaving the position on the next token.
+    @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         skipWhitespace()
         if position < bytes.count, bytes[position] == byte {
@@ -58,6 +79,7 @@ struct JSONScanner {
         return false
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8, _ problem: StaticString) throws(ScanError) {
         guard consume(byte) else { throw .notJSON(problem) }
     }
@@ -204,6 +226,7 @@ struct JSONScanner {
     }
 
     /// Returns the kind of the next value, judged by its first byte.
+    @inline(__always)
     mutating func peekKind() throws(ScanError) -> JSONKind {
         skipWhitespace()
         guard position < bytes.count else { throw .notJSON("truncated JSON") }
@@ -293,15 +316,36 @@ struct JSONScanner {
         try expect(UInt8(ascii: "{"), "expected an object")
     }
 
-    /// True when the span's raw bytes equal `word` (keys are compared unescaped only when plain).
-    func spanEquals(_ span: TextSpan, _ word: StaticString) -> Bool {
-        guard !span.escaped, Int(span.count) == word.utf8CodeUnitCount else { return false }
-        let pointer = word.utf8Start
-        let start = Int(span.start)
-        for offset in 0..<Int(span.count) where bytes[start + offset] != pointer[offset] {
-            return false
+    /// True when the key's raw bytes equal `name`. An escaped key never matches, so a key
+    /// written with escapes is treated as unknown.
+    ///
+    /// The bytes are compared in overlapping 8-byte or 4-byte words. Every load lies within the
+    /// key, and after inlining with a literal `name` the name's words are constants.
+    @inline(__always)
+    func keyEquals(_ key: TextSpan, _ name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard !key.escaped, Int(key.count) == count else { return false }
+        guard count > 0, let base = bytes.baseAddress else { return count == 0 }
+        let keyBytes = UnsafeRawPointer(base + Int(key.start))
+        let nameBytes = UnsafeRawPointer(name.utf8Start)
+        if count < 4 {
+            return memcmp(keyBytes, nameBytes, count) == 0
         }
-        return true
+        if count < 8 {
+            return keyBytes.loadUnaligned(as: UInt32.self) == nameBytes.loadUnaligned(as: UInt32.self)
+                && keyBytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == nameBytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if keyBytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != nameBytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        return keyBytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            == nameBytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
 }
 

@@ -111,19 +111,20 @@ struct EnvelopeReader {
         var first = true
         while let key = try scanner.nextKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "event_id") {
+            switch envelopeField(key) {
+            case .eventID:
                 if let span = try readOptionalString("event_id") {
                     fields.eventID = span
                     hasEventID = true
                 }
-            } else if scanner.spanEquals(key, "event_timestamp") {
+            case .eventTimestamp:
                 eventTimestamp = try readOptionalString("event_timestamp")
-            } else if scanner.spanEquals(key, "event_type") {
+            case .eventType:
                 if let span = try readOptionalString("event_type") {
                     hasEventType = true
                     eventTypeSaysCost = contains(span, "cost")
                 }
-            } else if scanner.spanEquals(key, "data") {
+            case .data:
                 if try scanner.peekKind() == .object {
                     hasData = true
                     try readPayload()
@@ -131,7 +132,7 @@ struct EnvelopeReader {
                     note("data", "is not an object")
                     try scanner.skipValue()
                 }
-            } else {
+            case .other:
                 try scanner.skipValue()
             }
         }
@@ -144,42 +145,43 @@ struct EnvelopeReader {
         var first = true
         while let key = try scanner.nextKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "provider") {
+            switch payloadField(key) {
+            case .provider:
                 fields.provider = try readOptionalString("data.provider")
-            } else if scanner.spanEquals(key, "model") {
+            case .model:
                 fields.model = try readOptionalString("data.model")
-            } else if scanner.spanEquals(key, "service_name") {
+            case .serviceName:
                 fields.service = try readOptionalString("data.service_name")
-            } else if scanner.spanEquals(key, "organization_id") {
+            case .organizationID:
                 fields.organization = try readOptionalString("data.organization_id")
-            } else if scanner.spanEquals(key, "user_id") {
+            case .userID:
                 fields.user = try readOptionalString("data.user_id")
-            } else if scanner.spanEquals(key, "request_type") {
+            case .requestType:
                 fields.requestType = try readOptionalString("data.request_type")
-            } else if scanner.spanEquals(key, "request_timestamp") {
+            case .requestTimestamp:
                 requestTimestamp = try readOptionalString("data.request_timestamp")
-            } else if scanner.spanEquals(key, "cost_estimate_usd") {
+            case .costEstimateUSD:
                 if let money = try readMoney("data.cost_estimate_usd") {
                     fields.cost = money
                     hasCost = true
                 }
-            } else if scanner.spanEquals(key, "cache_cost_savings_usd") {
+            case .cacheCostSavingsUSD:
                 fields.cacheSavings = try readMoney("data.cache_cost_savings_usd")
-            } else if scanner.spanEquals(key, "response_time_ms") {
+            case .responseTimeMS:
                 if let latency = try readCount("data.response_time_ms", rounding: true) {
                     fields.latencyMilliseconds = latency
                     hasLatency = true
                 }
-            } else if scanner.spanEquals(key, "cached") {
+            case .cached:
                 if try readBool("data.cached") == true { fields.cached = true }
-            } else if scanner.spanEquals(key, "token_usage") {
+            case .tokenUsage:
                 try readTokenUsage()
-            } else if scanner.spanEquals(key, "metadata") {
+            case .metadata:
                 try readPayloadMetadata()
-            } else if scanner.spanEquals(key, "success") || scanner.spanEquals(key, "cost_estimate") {
+            case .success, .costEstimate:
                 dataLooksLikeOtherEvent = true
                 try scanner.skipValue()
-            } else {
+            case .other:
                 try scanner.skipValue()
             }
         }
@@ -201,11 +203,11 @@ struct EnvelopeReader {
         var first = true
         while let key = try scanner.nextKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "prompt_tokens") {
+            if key.count == 13, scanner.keyEquals(key, "prompt_tokens") {
                 fields.promptTokens = try readCount("data.token_usage.prompt_tokens", rounding: false) ?? 0
-            } else if scanner.spanEquals(key, "completion_tokens") {
+            } else if key.count == 17, scanner.keyEquals(key, "completion_tokens") {
                 fields.completionTokens = try readCount("data.token_usage.completion_tokens", rounding: false) ?? 0
-            } else if scanner.spanEquals(key, "total_tokens") {
+            } else if key.count == 12, scanner.keyEquals(key, "total_tokens") {
                 if let total = try readCount("data.token_usage.total_tokens", rounding: false) {
                     fields.totalTokens = total
                     hasTotalTokens = true
@@ -226,11 +228,69 @@ struct EnvelopeReader {
         var first = true
         while let key = try scanner.nextKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "cached"), try scanner.peekKind() == .bool {
+            if scanner.keyEquals(key, "cached"), try scanner.peekKind() == .bool {
                 if try scanner.readLiteral() == .true { fields.cached = true }
             } else {
                 try scanner.skipValue()
             }
+        }
+    }
+
+    /// The envelope fields that the decoder reads.
+    private enum EnvelopeField {
+        case eventID, eventTimestamp, eventType, data, other
+    }
+
+    /// Returns the envelope field that `key` names. Keys are told apart by length first, so
+    /// each key is compared with at most two names.
+    private func envelopeField(_ key: TextSpan) -> EnvelopeField {
+        switch key.count {
+        case 4: return scanner.keyEquals(key, "data") ? .data : .other
+        case 8: return scanner.keyEquals(key, "event_id") ? .eventID : .other
+        case 10: return scanner.keyEquals(key, "event_type") ? .eventType : .other
+        case 15: return scanner.keyEquals(key, "event_timestamp") ? .eventTimestamp : .other
+        default: return .other
+        }
+    }
+
+    /// The payload fields that the decoder reads, and the two that mark another event type.
+    private enum PayloadField {
+        case provider, model, serviceName, organizationID, userID, requestType, requestTimestamp
+        case costEstimateUSD, cacheCostSavingsUSD, responseTimeMS, cached, tokenUsage, metadata
+        case success, costEstimate, other
+    }
+
+    /// Returns the payload field that `key` names, telling keys apart by length first.
+    private func payloadField(_ key: TextSpan) -> PayloadField {
+        switch key.count {
+        case 5:
+            return scanner.keyEquals(key, "model") ? .model : .other
+        case 6:
+            return scanner.keyEquals(key, "cached") ? .cached : .other
+        case 7:
+            if scanner.keyEquals(key, "user_id") { return .userID }
+            return scanner.keyEquals(key, "success") ? .success : .other
+        case 8:
+            if scanner.keyEquals(key, "provider") { return .provider }
+            return scanner.keyEquals(key, "metadata") ? .metadata : .other
+        case 11:
+            return scanner.keyEquals(key, "token_usage") ? .tokenUsage : .other
+        case 12:
+            if scanner.keyEquals(key, "service_name") { return .serviceName }
+            return scanner.keyEquals(key, "request_type") ? .requestType : .other
+        case 13:
+            return scanner.keyEquals(key, "cost_estimate") ? .costEstimate : .other
+        case 15:
+            return scanner.keyEquals(key, "organization_id") ? .organizationID : .other
+        case 16:
+            return scanner.keyEquals(key, "response_time_ms") ? .responseTimeMS : .other
+        case 17:
+            if scanner.keyEquals(key, "request_timestamp") { return .requestTimestamp }
+            return scanner.keyEquals(key, "cost_estimate_usd") ? .costEstimateUSD : .other
+        case 22:
+            return scanner.keyEquals(key, "cache_cost_savings_usd") ? .cacheCostSavingsUSD : .other
+        default:
+            return .other
         }
     }
 
