@@ -241,8 +241,8 @@ struct EnvelopeReader {
         case eventID, eventTimestamp, eventType, data, other
     }
 
-    /// Returns the envelope field that `key` names. Keys are told apart by length first, so
-    /// each key is compared with at most two names.
+    /// Returns the envelope field that `key` names. A switch on the key's length comes first,
+    /// so each key is compared with at most two names.
     private func envelopeField(_ key: TextSpan) -> EnvelopeField {
         switch key.count {
         case 4: return scanner.keyEquals(key, "data") ? .data : .other
@@ -260,7 +260,7 @@ struct EnvelopeReader {
         case success, costEstimate, other
     }
 
-    /// Returns the payload field that `key` names, telling keys apart by length first.
+    /// Returns the payload field that `key` names, switching on the key's length first.
     private func payloadField(_ key: TextSpan) -> PayloadField {
         switch key.count {
         case 5:

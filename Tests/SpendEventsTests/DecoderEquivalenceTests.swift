@@ -66,7 +66,78 @@ final class DecoderEquivalenceTests: XCTestCase {
         }
     }
 
+    /// Numbers in the JSON grammar, of every length and form, at the two scales the decoder uses.
+    func testNumbersConvertAlike() {
+        var random = SplitMix64(seed: 0x0000_0123_4567)
+        var numbers = ["0", "-0", "0.0", "1", "5e-05", "0.015014999999999997", "2.5E+2", "12.3456789", "0.0000005",
+                       "999999999999999999", "9999999999999999999", "4294967295", "4294967296", "1e308", "-1.5", "100.000000"]
+        for _ in 0..<20_000 {
+            numbers.append(randomNumber(&random))
+        }
+        for number in numbers {
+            var text = number
+            text.withUTF8 { bytes in
+                for scale in [0, 6] {
+                    let actual = NumberText.scaledInteger(bytes, 0..<bytes.count, scale: scale)
+                    let expected = ReferenceNumberText.scaledInteger(bytes, 0..<bytes.count, scale: scale)
+                    XCTAssertEqual(actual?.value, expected?.value, "\(number) at scale \(scale)")
+                    XCTAssertEqual(actual?.exact, expected?.exact, "\(number) at scale \(scale)")
+                }
+            }
+        }
+    }
+
+    func testTimestampsParseAlike() {
+        let times = [
+            "2026-02-09T08:14:21.924582Z", "2026-02-09t08:14:21z", "2026-02-09 08:14:21", "2026-02-09T09:14:21.5+01:00",
+            "2026-02-09T03:14:21-0500", "2024-02-29T00:00:00Z", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+            "2026-02-09T24:00:00Z", "2026-02-09T23:59:60Z", "2026-02-09T08:14:21.Z", "2026-02-09T08:14:21+24:00",
+            "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2026-02-09", "", "2026-02-09T08:14:21+01",
+        ]
+        var random = SplitMix64(seed: 0x7173)
+        var cases = times
+        for _ in 0..<5_000 {
+            var bytes = Array(times[Int(random.below(UInt64(times.count)))].utf8)
+            guard !bytes.isEmpty else { continue }
+            let position = Int(random.below(UInt64(bytes.count)))
+            let replacements = Array("0123456789-:.TZ+ tz".utf8)
+            if random.below(2) == 0 {
+                bytes[position] = replacements[Int(random.below(UInt64(replacements.count)))]
+            } else {
+                bytes.remove(at: position)
+            }
+            cases.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for text in cases {
+            var copy = text
+            copy.withUTF8 { bytes in
+                let actual = NumberText.timestampMilliseconds(bytes, start: 0, count: bytes.count)
+                let expected = ReferenceNumberText.timestampMilliseconds(bytes, start: 0, count: bytes.count)
+                XCTAssertEqual(actual, expected, text)
+            }
+        }
+    }
+
     // MARK: - Helpers
+
+    /// Returns a number in the JSON grammar: sign, integer part, fraction and exponent each
+    /// present or not, with up to 25 digits in a part.
+    private func randomNumber(_ random: inout SplitMix64) -> String {
+        func digits(_ count: Int) -> String {
+            String((0..<count).map { _ in Character(String(random.below(10))) })
+        }
+        var text = random.below(5) == 0 ? "-" : ""
+        let integerDigits = 1 + Int(random.below(random.below(2) == 0 ? 4 : 25))
+        let integer = digits(integerDigits)
+        text += integerDigits > 1 && integer.first == "0" ? "1" + integer.dropFirst() : integer
+        if random.below(2) == 0 {
+            text += "." + digits(1 + Int(random.below(random.below(2) == 0 ? 8 : 25)))
+        }
+        if random.below(5) == 0 {
+            text += ["e", "E", "e+", "e-", "E-"][Int(random.below(5))] + digits(1 + Int(random.below(3)))
+        }
+        return text
+    }
 
     private let topics: [String?] = [nil, KnownTopic.costTracking, KnownTopic.requestCompleted, "other.topic"]
 
