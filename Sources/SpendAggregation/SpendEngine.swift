@@ -169,15 +169,7 @@ public final class SpendEngine {
             newestEventMilliseconds = fields.timeMilliseconds
         }
 
-        let combination = Combination(
-            provider: internID(.provider, fields.provider, message),
-            model: internID(.model, fields.model, message),
-            service: internID(.service, fields.service, message),
-            organization: internID(.organization, fields.organization, message),
-            user: internID(.user, fields.user, message),
-            requestType: internID(.requestType, fields.requestType, message),
-            cached: fields.cached
-        )
+        let combination = internCombination(fields, in: message)
         let (combinationID, _) = combinations.id(of: combination)
 
         let record = makeRecord(fields, combination: combination, id: combinationID)
@@ -225,16 +217,33 @@ public final class SpendEngine {
         )
     }
 
-    private func internID(_ dimension: Dimension, _ span: TextSpan?, _ message: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    /// Returns the combination of the event's dimension values, adding values seen for the first time.
+    private func internCombination(_ fields: CostEventFields, in message: UnsafeBufferPointer<UInt8>) -> Combination {
+        // One access to `interners` for all six lookups: each access to a stored property of
+        // the class from a closure costs a run-time exclusivity check.
+        interners.withUnsafeMutableBufferPointer { tables in
+            Combination(
+                provider: internID(fields.provider, in: message, into: &tables[dimensionIndex(.provider)]),
+                model: internID(fields.model, in: message, into: &tables[dimensionIndex(.model)]),
+                service: internID(fields.service, in: message, into: &tables[dimensionIndex(.service)]),
+                organization: internID(fields.organization, in: message, into: &tables[dimensionIndex(.organization)]),
+                user: internID(fields.user, in: message, into: &tables[dimensionIndex(.user)]),
+                requestType: internID(fields.requestType, in: message, into: &tables[dimensionIndex(.requestType)]),
+                cached: fields.cached
+            )
+        }
+    }
+
+    private func internID(_ span: TextSpan?, in message: UnsafeBufferPointer<UInt8>, into interner: inout KeyInterner) -> UInt32 {
         guard let span else { return KeyInterner.missingID }
-        let index = dimensionIndex(dimension)
+        let start = Int(span.start)
+        let text = UnsafeBufferPointer(rebasing: message[start..<start + Int(span.count)])
         if !span.escaped {
-            return withSpanBytes(span, in: message) { interners[index].id(of: $0) }
+            return interner.id(of: UnsafeRawBufferPointer(text))
         }
         unescaped.removeAll(keepingCapacity: true)
-        let start = Int(span.start)
-        TextDecoding.unescape(UnsafeBufferPointer(rebasing: message[start..<start + Int(span.count)]), into: &unescaped)
-        return unescaped.withUnsafeBytes { interners[index].id(of: $0) }
+        TextDecoding.unescape(text, into: &unescaped)
+        return unescaped.withUnsafeBytes { interner.id(of: $0) }
     }
 
     private func withSpanBytes<Result>(
