@@ -312,6 +312,48 @@ struct JSONScanner {
         return key
     }
 
+    /// Moves to the next key of an object and returns true, or returns false once the object closes.
+    ///
+    /// After true, read the key with ``readKey()`` or ``readKey(ifEqualTo:)``. Pass `first` as
+    /// for ``nextKey(first:)``.
+    @inline(__always)
+    mutating func moveToKey(first: Bool) throws(ScanError) -> Bool {
+        if first {
+            if consume(UInt8(ascii: "}")) { return false }
+        } else if !consume(UInt8(ascii: ",")) {
+            try expect(UInt8(ascii: "}"), "expected ',' or '}' in an object")
+            return false
+        }
+        skipWhitespace()
+        return true
+    }
+
+    /// Reads a key and the colon after it, and returns the key.
+    mutating func readKey() throws(ScanError) -> TextSpan {
+        let key = try readString()
+        try expect(UInt8(ascii: ":"), "expected ':' after a key")
+        return key
+    }
+
+    /// Reads the key at the position and the colon after it when the key is `name` written
+    /// without escapes, and returns true. Otherwise returns false and leaves the position.
+    ///
+    /// Such a key is valid JSON text, so the result is the same as with ``readKey()``, without
+    /// the scan for escapes, provided that `name` is plain ASCII without quotes or backslashes.
+    @inline(__always)
+    mutating func readKey(ifEqualTo name: StaticString) throws(ScanError) -> Bool {
+        let count = name.utf8CodeUnitCount
+        let start = position + 1
+        guard start + count < bytes.count, bytes[position] == UInt8(ascii: "\""),
+              bytes[start + count] == UInt8(ascii: "\""),
+              keyEquals(TextSpan(start: Int32(start), count: Int32(count), escaped: false), name) else {
+            return false
+        }
+        position = start + count + 1
+        try expect(UInt8(ascii: ":"), "expected ':' after a key")
+        return true
+    }
+
     mutating func openObject() throws(ScanError) {
         try expect(UInt8(ascii: "{"), "expected an object")
     }

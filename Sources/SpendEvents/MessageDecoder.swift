@@ -109,9 +109,17 @@ struct EnvelopeReader {
     mutating func read() throws(ScanError) {
         try scanner.openObject()
         var first = true
-        while let key = try scanner.nextKey(first: first) {
+        var expected: EnvelopeField? = .eventID
+        while try scanner.moveToKey(first: first) {
             first = false
-            switch envelopeField(key) {
+            let field: EnvelopeField
+            if let predicted = expected, try readKey(named: predicted) {
+                field = predicted
+            } else {
+                field = envelopeField(try scanner.readKey())
+            }
+            if field != .other { expected = field.next }
+            switch field {
             case .eventID:
                 if let span = try readOptionalString("event_id") {
                     fields.eventID = span
@@ -132,7 +140,7 @@ struct EnvelopeReader {
                     note("data", "is not an object")
                     try scanner.skipValue()
                 }
-            case .other:
+            case .sourceService, .schemaVersion, .correlationID, .dataSchemaURI, .metadata, .other:
                 try scanner.skipValue()
             }
         }
@@ -143,9 +151,17 @@ struct EnvelopeReader {
     private mutating func readPayload() throws(ScanError) {
         try scanner.openObject()
         var first = true
-        while let key = try scanner.nextKey(first: first) {
+        var expected: PayloadField? = .correlationID
+        while try scanner.moveToKey(first: first) {
             first = false
-            switch payloadField(key) {
+            let field: PayloadField
+            if let predicted = expected, try readKey(named: predicted) {
+                field = predicted
+            } else {
+                field = payloadField(try scanner.readKey())
+            }
+            if field != .other { expected = field.next }
+            switch field {
             case .provider:
                 fields.provider = try readOptionalString("data.provider")
             case .model:
@@ -181,7 +197,7 @@ struct EnvelopeReader {
             case .success, .costEstimate:
                 dataLooksLikeOtherEvent = true
                 try scanner.skipValue()
-            case .other:
+            case .correlationID, .other:
                 try scanner.skipValue()
             }
         }
@@ -236,9 +252,45 @@ struct EnvelopeReader {
         }
     }
 
-    /// The envelope fields that the decoder reads.
+    /// The envelope fields that the decoder reads and the skipped ones of the wire format, in
+    /// the order in which the producer writes them (as in the fixture files).
     private enum EnvelopeField {
-        case eventID, eventTimestamp, eventType, data, other
+        case eventID, eventType, eventTimestamp, sourceService, schemaVersion, correlationID, dataSchemaURI, data, metadata
+        case other
+
+        /// The field that usually follows this one on the wire.
+        var next: EnvelopeField? {
+            switch self {
+            case .eventID: return .eventType
+            case .eventType: return .eventTimestamp
+            case .eventTimestamp: return .sourceService
+            case .sourceService: return .schemaVersion
+            case .schemaVersion: return .correlationID
+            case .correlationID: return .dataSchemaURI
+            case .dataSchemaURI: return .data
+            case .data: return .metadata
+            case .metadata, .other: return nil
+            }
+        }
+    }
+
+    /// Reads the key and its colon when the key names `field`, and returns whether it did.
+    ///
+    /// Messages usually list their keys in one order, so trying the expected key first skips
+    /// the scan of the key and the lookup of its name.
+    private mutating func readKey(named field: EnvelopeField) throws(ScanError) -> Bool {
+        switch field {
+        case .eventID: return try scanner.readKey(ifEqualTo: "event_id")
+        case .eventType: return try scanner.readKey(ifEqualTo: "event_type")
+        case .eventTimestamp: return try scanner.readKey(ifEqualTo: "event_timestamp")
+        case .sourceService: return try scanner.readKey(ifEqualTo: "source_service")
+        case .schemaVersion: return try scanner.readKey(ifEqualTo: "schema_version")
+        case .correlationID: return try scanner.readKey(ifEqualTo: "correlation_id")
+        case .dataSchemaURI: return try scanner.readKey(ifEqualTo: "data_schema_uri")
+        case .data: return try scanner.readKey(ifEqualTo: "data")
+        case .metadata: return try scanner.readKey(ifEqualTo: "metadata")
+        case .other: return false
+        }
     }
 
     /// Returns the envelope field that `key` names. A switch on the key's length comes first,
@@ -253,11 +305,56 @@ struct EnvelopeReader {
         }
     }
 
-    /// The payload fields that the decoder reads, and the two that mark another event type.
+    /// The payload fields that the decoder reads, the two that mark another event type, and
+    /// `correlation_id`, which it skips but producers write first.
     private enum PayloadField {
-        case provider, model, serviceName, organizationID, userID, requestType, requestTimestamp
-        case costEstimateUSD, cacheCostSavingsUSD, responseTimeMS, cached, tokenUsage, metadata
+        case correlationID, provider, model, requestType, costEstimateUSD, tokenUsage, userID, organizationID
+        case serviceName, requestTimestamp, responseTimeMS, cached, cacheCostSavingsUSD, metadata
         case success, costEstimate, other
+
+        /// The field that usually follows this one on the wire. Most events are no cache hits,
+        /// so `metadata` is expected after `response_time_ms`.
+        var next: PayloadField? {
+            switch self {
+            case .correlationID: return .provider
+            case .provider: return .model
+            case .model: return .requestType
+            case .requestType: return .costEstimateUSD
+            case .costEstimateUSD: return .tokenUsage
+            case .tokenUsage: return .userID
+            case .userID: return .organizationID
+            case .organizationID: return .serviceName
+            case .serviceName: return .requestTimestamp
+            case .requestTimestamp: return .responseTimeMS
+            case .responseTimeMS: return .metadata
+            case .cached: return .cacheCostSavingsUSD
+            case .cacheCostSavingsUSD: return .metadata
+            case .metadata, .success, .costEstimate, .other: return nil
+            }
+        }
+    }
+
+    /// Reads the key and its colon when the key names `field`, and returns whether it did.
+    private mutating func readKey(named field: PayloadField) throws(ScanError) -> Bool {
+        switch field {
+        case .correlationID: return try scanner.readKey(ifEqualTo: "correlation_id")
+        case .provider: return try scanner.readKey(ifEqualTo: "provider")
+        case .model: return try scanner.readKey(ifEqualTo: "model")
+        case .requestType: return try scanner.readKey(ifEqualTo: "request_type")
+        case .costEstimateUSD: return try scanner.readKey(ifEqualTo: "cost_estimate_usd")
+        case .tokenUsage: return try scanner.readKey(ifEqualTo: "token_usage")
+        case .userID: return try scanner.readKey(ifEqualTo: "user_id")
+        case .organizationID: return try scanner.readKey(ifEqualTo: "organization_id")
+        case .serviceName: return try scanner.readKey(ifEqualTo: "service_name")
+        case .requestTimestamp: return try scanner.readKey(ifEqualTo: "request_timestamp")
+        case .responseTimeMS: return try scanner.readKey(ifEqualTo: "response_time_ms")
+        case .cached: return try scanner.readKey(ifEqualTo: "cached")
+        case .cacheCostSavingsUSD: return try scanner.readKey(ifEqualTo: "cache_cost_savings_usd")
+        case .metadata: return try scanner.readKey(ifEqualTo: "metadata")
+        case .success: return try scanner.readKey(ifEqualTo: "success")
+        case .costEstimate: return try scanner.readKey(ifEqualTo: "cost_estimate")
+        case .other: return false
+        }
     }
 
     /// Returns the payload field that `key` names, switching on the key's length first.
