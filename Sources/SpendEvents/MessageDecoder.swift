@@ -217,21 +217,61 @@ struct EnvelopeReader {
         }
         try scanner.openObject()
         var first = true
-        while let key = try scanner.nextKey(first: first) {
+        var expected: TokenCount? = .prompt
+        while try scanner.moveToKey(first: first) {
             first = false
-            if key.count == 13, scanner.keyEquals(key, "prompt_tokens") {
+            let field: TokenCount
+            if let predicted = expected, try readKey(named: predicted) {
+                field = predicted
+            } else {
+                field = tokenCount(try scanner.readKey())
+            }
+            if field != .other { expected = field.next }
+            switch field {
+            case .prompt:
                 fields.promptTokens = try readCount("data.token_usage.prompt_tokens", rounding: false) ?? 0
-            } else if key.count == 17, scanner.keyEquals(key, "completion_tokens") {
+            case .completion:
                 fields.completionTokens = try readCount("data.token_usage.completion_tokens", rounding: false) ?? 0
-            } else if key.count == 12, scanner.keyEquals(key, "total_tokens") {
+            case .total:
                 if let total = try readCount("data.token_usage.total_tokens", rounding: false) {
                     fields.totalTokens = total
                     hasTotalTokens = true
                 }
-            } else {
+            case .other:
                 try scanner.skipValue()
             }
         }
+    }
+
+    /// The counts of `token_usage`, in the order in which the producer writes them.
+    private enum TokenCount {
+        case prompt, completion, total, other
+
+        /// The count that usually follows this one on the wire.
+        var next: TokenCount? {
+            switch self {
+            case .prompt: return .completion
+            case .completion: return .total
+            case .total, .other: return nil
+            }
+        }
+    }
+
+    /// Reads the key and its colon when the key names `count`, and returns whether it did.
+    private mutating func readKey(named count: TokenCount) throws(ScanError) -> Bool {
+        switch count {
+        case .prompt: return try scanner.readKey(ifEqualTo: "prompt_tokens")
+        case .completion: return try scanner.readKey(ifEqualTo: "completion_tokens")
+        case .total: return try scanner.readKey(ifEqualTo: "total_tokens")
+        case .other: return false
+        }
+    }
+
+    /// Returns the count of `token_usage` that `key` names.
+    private func tokenCount(_ key: TextSpan) -> TokenCount {
+        if scanner.keyEquals(key, "prompt_tokens") { return .prompt }
+        if scanner.keyEquals(key, "completion_tokens") { return .completion }
+        return scanner.keyEquals(key, "total_tokens") ? .total : .other
     }
 
     /// Reads the payload's free-form metadata, looking only for `"cached": true`.
