@@ -165,6 +165,12 @@ public final class SpendEngine {
             counts.duplicates += 1
             return
         }
+        // The key and combination lookups come right after the duplicate check, before the
+        // clock moves. Their table reads often miss the cache, and the processor can overlap
+        // those misses with the duplicate filter's only when the instructions are close.
+        let combination = internCombination(fields, in: message)
+        let (combinationID, _) = combinations.id(of: combination)
+
         counts.events += 1
         if configuration.clockFollowsEvents {
             advanceClock(toMilliseconds: fields.timeMilliseconds)
@@ -172,9 +178,6 @@ public final class SpendEngine {
         if newestEventMilliseconds.map({ fields.timeMilliseconds > $0 }) ?? true {
             newestEventMilliseconds = fields.timeMilliseconds
         }
-
-        let combination = internCombination(fields, in: message)
-        let (combinationID, _) = combinations.id(of: combination)
 
         let record = makeRecord(fields, combination: combination, id: combinationID)
         tail.append(TailRecord(timeMilliseconds: fields.timeMilliseconds, record: record))
@@ -226,12 +229,14 @@ public final class SpendEngine {
         // One mutable access to `interners` serves all six lookups, so the array is checked
         // for a unique reference once per event instead of six times.
         interners.withUnsafeMutableBufferPointer { tables in
-            Combination(
+            // The user table is the largest, so its lookup starts first.
+            let user = internID(fields.user, in: message, into: &tables[dimensionIndex(.user)])
+            return Combination(
                 provider: internID(fields.provider, in: message, into: &tables[dimensionIndex(.provider)]),
                 model: internID(fields.model, in: message, into: &tables[dimensionIndex(.model)]),
                 service: internID(fields.service, in: message, into: &tables[dimensionIndex(.service)]),
                 organization: internID(fields.organization, in: message, into: &tables[dimensionIndex(.organization)]),
-                user: internID(fields.user, in: message, into: &tables[dimensionIndex(.user)]),
+                user: user,
                 requestType: internID(fields.requestType, in: message, into: &tables[dimensionIndex(.requestType)]),
                 cached: fields.cached
             )
