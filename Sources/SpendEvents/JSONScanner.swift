@@ -202,25 +202,73 @@ struct JSONScanner {
         return start..<position
     }
 
+    /// Reads a number like ``readNumber()`` and returns what
+    /// ``NumberText/scaledInteger(_:_:scale:)`` returns for it: its value times 10^`scale` and
+    /// whether that is exact, or nil when the value does not fit an Int64.
+    ///
+    /// Numbers of at most 18 digits, without sign or exponent and with no more than `scale`
+    /// digits after the point, are converted while they are read. Any other text is read
+    /// again by ``readNumber()``, which also raises the errors.
+    mutating func readScaledNumber(scale: Int) throws(ScanError) -> (value: Int64, exact: Bool)? {
+        skipWhitespace()
+        let start = position
+        var value: Int64 = 0
+        var integerDigits = 0
+        while position < bytes.count, isDigit(bytes[position]) {
+            value = value &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+            integerDigits += 1
+            position += 1
+        }
+        var fractionDigits = 0
+        var plain = integerDigits > 0 && (integerDigits == 1 || bytes[start] != UInt8(ascii: "0"))
+        if plain, position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            while position < bytes.count, isDigit(bytes[position]) {
+                value = value &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+                fractionDigits += 1
+                position += 1
+            }
+            plain = fractionDigits > 0
+        }
+        if plain, integerDigits + fractionDigits <= 18, fractionDigits <= scale,
+           !(position < bytes.count && bytes[position] | 0x20 == UInt8(ascii: "e")) {
+            // At most 18 digits stay below 10^18, so `value` did not wrap.
+            var remainingScale = scale - fractionDigits
+            while remainingScale > 0 {
+                let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+                if overflow { break }
+                value = product
+                remainingScale -= 1
+            }
+            if remainingScale == 0 { return (value, true) }
+        }
+        position = start
+        let range = try readNumber()
+        return NumberText.scaledInteger(bytes, range, scale: scale)
+    }
+
     /// Reads `true`, `false` or `null` at the current position.
     mutating func readLiteral() throws(ScanError) -> JSONLiteral {
         skipWhitespace()
-        if matches("true") { return .true }
-        if matches("false") { return .false }
-        if matches("null") { return .null }
+        if position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "t"): if matches("true") { return .true }
+            case UInt8(ascii: "f"): if matches("false") { return .false }
+            case UInt8(ascii: "n"): if matches("null") { return .null }
+            default: break
+            }
+        }
         if position < bytes.count, bytes[position] == UInt8(ascii: "N") || bytes[position] == UInt8(ascii: "I") {
             throw .notJSON("NaN or Infinity is not JSON")
         }
         throw .notJSON("unexpected character")
     }
 
+    @inline(__always)
     private mutating func matches(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
-        guard position + count <= bytes.count else { return false }
-        let pointer = word.utf8Start
-        for offset in 0..<count where bytes[position + offset] != pointer[offset] {
-            return false
-        }
+        guard position + count <= bytes.count,
+              keyEquals(TextSpan(start: Int32(position), count: Int32(count), escaped: false), word) else { return false }
         position += count
         return true
     }
@@ -243,10 +291,24 @@ struct JSONScanner {
     }
 
     /// Skips one value of any kind, validating it, without recursion.
+    mutating func skipValue() throws(ScanError) {
+        switch try peekKind() {
+        case .string:
+            _ = try readString()
+        case .number:
+            _ = try readNumber()
+        case .bool, .null:
+            _ = try readLiteral()
+        case .object, .array:
+            try skipContainer()
+        }
+    }
+
+    /// Skips an object or array, validating it, without recursion.
     ///
     /// Nesting is tracked in a bit stack, one bit per level (object or array), so a value
     /// nested deeper than `maxDepth` levels is rejected in constant memory.
-    mutating func skipValue() throws(ScanError) {
+    private mutating func skipContainer() throws(ScanError) {
         var containers: (UInt64) = 0
         var depth = 0
         // After an opening bracket or a comma the grammar wants a value (or a key in an object).

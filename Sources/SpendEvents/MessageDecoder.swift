@@ -464,8 +464,7 @@ struct EnvelopeReader {
     private mutating func readMoney(_ field: StaticString) throws(ScanError) -> Money? {
         switch try scanner.peekKind() {
         case .number:
-            let range = try scanner.readNumber()
-            guard let (micros, _) = NumberText.scaledInteger(scanner.bytes, range, scale: 6) else {
+            guard let (micros, _) = try scanner.readScaledNumber(scale: 6) else {
                 note(field, "is out of range")
                 return nil
             }
@@ -492,8 +491,7 @@ struct EnvelopeReader {
             try scanner.skipValue()
             return nil
         }
-        let range = try scanner.readNumber()
-        guard let (value, exact) = NumberText.scaledInteger(scanner.bytes, range, scale: 0), value <= Int64(UInt32.max) else {
+        guard let (value, exact) = try scanner.readScaledNumber(scale: 0), value <= Int64(UInt32.max) else {
             note(field, "is out of range")
             return nil
         }

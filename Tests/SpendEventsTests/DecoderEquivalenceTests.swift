@@ -87,6 +87,42 @@ final class DecoderEquivalenceTests: XCTestCase {
         }
     }
 
+    /// The scanner converts plain numbers while reading them. The result, the error and the
+    /// position after the number must match reading the number first and converting it after.
+    func testScannedNumbersConvertAlike() {
+        var random = SplitMix64(seed: 0x5CA1_AB1E)
+        var numbers = ["0", "-0", "01", "1.", "1.e5", "-", "-a", ".5", "1e", "1e+", "NaN", "0.0000001", "00", "1x",
+                       "123456789012345678", "1234567890123456789", "12345678.1234567890", "9223372036854775807"]
+        for _ in 0..<5_000 {
+            numbers.append(randomNumber(&random))
+        }
+        for number in numbers {
+            for ending in ["", ",", "}", " ]", "e", "."] {
+                let text = Array((number + ending).utf8)
+                text.withUnsafeBufferPointer { bytes in
+                    for scale in [0, 6] {
+                        var scanner = JSONScanner(bytes)
+                        var reference = ReferenceJSONScanner(bytes)
+                        let actual = Result { () throws(ScanError) in try scanner.readScaledNumber(scale: scale) }
+                        let expected = Result { () throws(ReferenceScanError) in try reference.readNumber() }
+                            .map { ReferenceNumberText.scaledInteger(bytes, $0, scale: scale) }
+                        let label = "\(number + ending) at scale \(scale)"
+                        switch (actual, expected) {
+                        case (.success(let value), .success(let expectedValue)):
+                            XCTAssertEqual(value?.value, expectedValue?.value, label)
+                            XCTAssertEqual(value?.exact, expectedValue?.exact, label)
+                            XCTAssertEqual(scanner.position, reference.position, label)
+                        case (.failure(let error), .failure(let expectedError)):
+                            XCTAssertEqual(String(describing: error), String(describing: expectedError), label)
+                        default:
+                            XCTFail("\(label): \(actual) against \(expected)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testTimestampsParseAlike() {
         let times = [
             "2026-02-09T08:14:21.924582Z", "2026-02-09t08:14:21z", "2026-02-09 08:14:21", "2026-02-09T09:14:21.5+01:00",
