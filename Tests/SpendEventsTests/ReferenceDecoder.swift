@@ -2,7 +2,7 @@
 // type names differ. DecoderEquivalenceTests compares the tuned decoder with it, so both must
 // return the same event, skip reason and detail for every input. Do not edit it to follow a
 // change in MessageDecoder, because a deliberate change of behaviour needs its own test.
-@testable import SpendEvents
+import SpendEvents
 
 /// The reason a scan of JSON bytes stopped.
 enum ReferenceScanError: Error {
