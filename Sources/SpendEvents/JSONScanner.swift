@@ -85,16 +85,31 @@ struct JSONScanner {
     }
 
     /// Reads a string starting at the opening quote and returns its span.
+    ///
+    /// A string without escapes or multi-byte characters ends at the first special byte, so
+    /// that case is inlined at the callers and the rest of the scan is a separate function.
+    @inline(__always)
     mutating func readString() throws(ScanError) -> TextSpan {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
             throw .notJSON("expected a string")
         }
-        position += 1
-        let start = position
+        let start = position + 1
+        let special = Self.firstSpecialByte(bytes, from: start)
+        if special < bytes.count, bytes[special] == UInt8(ascii: "\"") {
+            position = special + 1
+            return TextSpan(start: Int32(start), count: Int32(special - start), escaped: false)
+        }
+        position = special
+        return try readStringFromSpecialByte(start: start)
+    }
+
+    /// Continues a string that starts at `start` from the special byte at the position: an
+    /// escape, a multi-byte character, a control character or the end of the input.
+    @inline(never)
+    private mutating func readStringFromSpecialByte(start: Int) throws(ScanError) -> TextSpan {
         var escaped = false
         while true {
-            position = Self.firstSpecialByte(bytes, from: position)
             guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -119,17 +134,17 @@ struct JSONScanner {
                 default:
                     throw .notJSON("invalid escape in a string")
                 }
-                continue
-            }
-            if byte < 0x20 {
+            } else if byte < 0x20 {
                 throw .notJSON("control character in a string")
+            } else {
+                // A byte of 0x80 or above leads a multi-byte sequence. The decoder reports any
+                // failed scan of invalid UTF-8 as invalid UTF-8, so the problem text is not used.
+                guard let length = UTF8Validation.sequenceLength(bytes, at: position) else {
+                    throw .notJSON("is not valid UTF-8")
+                }
+                position += length
             }
-            // A byte of 0x80 or above leads a multi-byte sequence. The decoder reports any
-            // failed scan of invalid UTF-8 as invalid UTF-8, so the problem text here is not used.
-            guard let length = UTF8Validation.sequenceLength(bytes, at: position) else {
-                throw .notJSON("is not valid UTF-8")
-            }
-            position += length
+            position = Self.firstSpecialByte(bytes, from: position)
         }
         throw .notJSON("unterminated string")
     }
