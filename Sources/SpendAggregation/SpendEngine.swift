@@ -189,8 +189,10 @@ public final class SpendEngine {
             counts.late += 1
             fold(record)
         } else {
-            let kept = store.append(record, cached: fields.cached, second: second, clock: clock) { records in
-                records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+            // The handler runs, if at all, within this call, while the engine is alive, so it
+            // captures the engine without a reference count: a retain and a release per event.
+            let kept = store.append(record, cached: fields.cached, second: second, clock: clock) { [unowned(unsafe) self] records in
+                records.forEach(isCached: { self.combinations[$0].cached }) { self.fold($0) }
             }
             if !kept { fold(record) }
             if store.recordCount > configuration.maxWindowRecords { evictOldestSeconds() }
