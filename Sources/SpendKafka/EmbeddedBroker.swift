@@ -68,6 +68,16 @@ public final class EmbeddedBroker: @unchecked Sendable {
         }
     }
 
+    /// Delays every broker's responses by `milliseconds`, as a slow network would.
+    public func setRoundTripTime(milliseconds: Int) throws {
+        for brokerID in 1...Int32(brokerCount) {
+            let result = rd_kafka_mock_broker_set_rtt(cluster, brokerID, Int32(clamping: milliseconds))
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(.embeddedBroker, "the embedded broker could not set the round-trip time of broker \(brokerID): \(KafkaError.text(of: result)).")
+            }
+        }
+    }
+
     /// Makes the next `errors.count` requests of type `request` fail, in order, with these codes.
     /// `KafkaErrorCode.transport` closes the connection instead of responding.
     public func injectErrors(_ errors: [KafkaErrorCode], into request: KafkaRequestType) {

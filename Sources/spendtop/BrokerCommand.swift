@@ -2,7 +2,7 @@ import Foundation
 import SpendKafka
 
 let brokerHelp = """
-    usage: spendtop broker [--partitions N] [-t TOPIC]... [--log-file PATH]
+    usage: spendtop broker [--partitions N] [-t TOPIC]... [--delay MS] [--log-file PATH]
 
     Runs an embedded Kafka broker (librdkafka's mock cluster) on 127.0.0.1 with a port the system
     chooses, prints its bootstrap address alone on the first line of stdout, and stays up until
@@ -14,6 +14,8 @@ let brokerHelp = """
 
       --partitions N     partitions of each topic (default 3)
       -t, --topic NAME   topic to create, repeatable (default \(KafkaSourceOptions.defaultTopic))
+      --delay MS         delay every response by MS milliseconds, as a slow network would
+                         (default 0)
       --log-file PATH    write librdkafka's log there (mode 0600)
 
     The broker keeps messages in memory, at most about 5 MiB per partition (about 5,500 events
@@ -29,6 +31,7 @@ func runBroker(_ arguments: [String]) throws -> Int32 {
     var partitions = 3
     var topics: [String] = []
     var logFilePath: String?
+    var delayMilliseconds = 0
     while let option = reader.next() {
         switch ArgumentReader.name(of: option) {
         case "--partitions":
@@ -37,6 +40,8 @@ func runBroker(_ arguments: [String]) throws -> Int32 {
             topics.append(try reader.value(for: option))
         case "--log-file":
             logFilePath = try reader.value(for: option)
+        case "--delay":
+            delayMilliseconds = try ArgumentReader.positiveInteger(try reader.value(for: option), option: "--delay")
         case "-h", "--help":
             print(brokerHelp)
             return 0
@@ -61,6 +66,9 @@ func runBroker(_ arguments: [String]) throws -> Int32 {
     do {
         let logFile = try logFilePath.map { try KafkaLogFile(path: $0) }
         broker = try EmbeddedBroker(topics: Dictionary(topics.map { ($0, partitions) }, uniquingKeysWith: { first, _ in first }), logFile: logFile)
+        if delayMilliseconds > 0 {
+            try broker.setRoundTripTime(milliseconds: delayMilliseconds)
+        }
     } catch let error as KafkaError {
         throw RuntimeFailure(message: error.message)
     }

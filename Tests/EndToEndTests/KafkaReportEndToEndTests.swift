@@ -7,22 +7,27 @@ final class KafkaReportEndToEndTests: XCTestCase {
     var address = ""
 
     override func setUpWithError() throws {
+        (broker, address) = try launchBroker([])
+    }
+
+    /// Starts `spendtop broker` with `arguments` and returns it with the address it printed.
+    func launchBroker(_ arguments: [String]) throws -> (Process, String) {
         let process = Process()
         process.executableURL = try BinaryRunner.binary
-        process.arguments = ["broker"]
+        process.arguments = ["broker"] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        broker = process
         var bytes = Data()
         while !bytes.contains(UInt8(ascii: "\n")) {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             bytes += chunk
         }
-        address = String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let address = String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
         XCTAssertTrue(address.hasPrefix("127.0.0.1:"), "broker printed '\(address)'")
+        return (process, address)
     }
 
     override func tearDown() {
@@ -106,31 +111,37 @@ final class KafkaReportEndToEndTests: XCTestCase {
         XCTAssertEqual(badPosition.status, 64)
     }
 
-    /// Settings that make the consumer fetch a few messages at a time, so a read of a few
-    /// thousand messages is still going on a second later.
-    static let slowFetch = [
-        "-X", "queued.min.messages=10", "-X", "queued.max.messages.kbytes=64",
-        "-X", "message.max.bytes=1500", "-X", "fetch.max.bytes=1500", "-X", "max.partition.fetch.bytes=1500",
-    ]
+    /// Runs `report` on a broker that delays each response by 100 ms, with fetches of one
+    /// message, so reading `count` messages takes about count / 30 seconds (three partitions). The broker
+    /// goes down a second after the start, and with `outageSeconds` comes back after that long.
+    func reportThroughOutage(count: Int, outageSeconds: Double?, connectTimeout: String) throws -> BinaryRunner.Output {
+        // The broker from setUp is not used here: this one is slow.
+        let (slowBroker, slowAddress) = try launchBroker(["--delay", "100"])
+        broker?.terminate()
+        broker = slowBroker
+        address = slowAddress
+        let emitted = try BinaryRunner.run([
+            "emit", "-b", address, "--count", String(count), "--seed", "12", "-X", "batch.num.messages=1", "-X", "linger.ms=0",
+        ])
+        XCTAssertEqual(emitted.status, 0, emitted.stderr)
 
-    /// Runs `report` reading the broker slowly and takes the broker down a second later.
-    /// With `outageSeconds`, the broker comes back after that long.
-    func reportThroughOutage(outageSeconds: Double?, connectTimeout: String) throws -> BinaryRunner.Output {
-        let broker = try XCTUnwrap(broker)
         let report = Process()
         report.executableURL = try BinaryRunner.binary
-        report.arguments = ["report", "-b", address, "--format", "csv", "--connect-timeout", connectTimeout] + Self.slowFetch
+        report.arguments = [
+            "report", "-b", address, "--format", "csv", "--connect-timeout", connectTimeout,
+            "-X", "message.max.bytes=1500", "-X", "fetch.max.bytes=1500", "-X", "max.partition.fetch.bytes=1500",
+        ]
         let output = Pipe()
         let errors = Pipe()
         report.standardOutput = output
         report.standardError = errors
         try report.run()
         Thread.sleep(forTimeInterval: 1)
-        XCTAssertTrue(report.isRunning, "the slow read ended within a second; the test needs more messages")
-        kill(broker.processIdentifier, SIGUSR1)
+        XCTAssertTrue(report.isRunning, "the slow read ended within a second")
+        kill(slowBroker.processIdentifier, SIGUSR1)
         if let outageSeconds {
             Thread.sleep(forTimeInterval: outageSeconds)
-            kill(broker.processIdentifier, SIGUSR2)
+            kill(slowBroker.processIdentifier, SIGUSR2)
         }
         let stdout = output.fileHandleForReading.readDataToEndOfFile()
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
@@ -145,9 +156,7 @@ final class KafkaReportEndToEndTests: XCTestCase {
     /// A broker lost after the read began and gone for `--connect-timeout` ends the report with
     /// a message and exit 1, and no partial totals are printed.
     func testReportFailsWhenBrokerStaysDown() throws {
-        let emitted = try BinaryRunner.run(["emit", "-b", address, "--count", "3000", "--seed", "12"])
-        XCTAssertEqual(emitted.status, 0, emitted.stderr)
-        let report = try reportThroughOutage(outageSeconds: nil, connectTimeout: "2s")
+        let report = try reportThroughOutage(count: 150, outageSeconds: nil, connectTimeout: "2s")
         XCTAssertEqual(report.status, 1, report.stderr)
         XCTAssertEqual(report.stdout, "")
         XCTAssertTrue(report.stderr.contains("lost the Kafka broker for \(address)"), report.stderr)
@@ -157,11 +166,9 @@ final class KafkaReportEndToEndTests: XCTestCase {
     /// A broker that comes back within `--connect-timeout` costs the report nothing: every
     /// event is counted once.
     func testReportWaitsForReturningBroker() throws {
-        let emitted = try BinaryRunner.run(["emit", "-b", address, "--count", "60", "--seed", "13"])
-        XCTAssertEqual(emitted.status, 0, emitted.stderr)
-        let report = try reportThroughOutage(outageSeconds: 2, connectTimeout: "30s")
+        let report = try reportThroughOutage(count: 90, outageSeconds: 2, connectTimeout: "30s")
         XCTAssertEqual(report.status, 0, report.stderr)
-        XCTAssertTrue(report.stdout.split(separator: "\n")[1].hasPrefix("total,,60,"), report.stdout)
+        XCTAssertTrue(report.stdout.split(separator: "\n")[1].hasPrefix("total,,90,"), report.stdout)
         XCTAssertTrue(report.stderr.contains("is back; reading on"), report.stderr)
     }
 }
