@@ -51,7 +51,11 @@ struct DenseHashSet {
 /// slots, 200 at the maximum load of 0.95: one short memmove.
 struct OrderedHashTable {
     static let maxLoad = 0.95
+    /// Growth of a large table: small steps keep the load, and so the bytes per id, high.
     static let growthFactor = 1.0625
+    /// Below this many home slots a table doubles instead. Each growth copies every hash and
+    /// touches fresh pages, so small steps from the start would cost about 16 copies per id.
+    static let doublingLimit = 1 << 15
     /// Home slots: a hash's home is its bits below the shard bits scaled to this many slots.
     private var homeCount = 16
     /// Slots past the home slots, for runs that pass the last home slot.
@@ -83,7 +87,8 @@ struct OrderedHashTable {
             slots = copy
         }
         if Double(count + 1) > Double(homeCount) * Self.maxLoad {
-            rebuild(homeCount: Int(Double(homeCount) * Self.growthFactor) + 1)
+            let factor = homeCount < Self.doublingLimit ? 2 : Self.growthFactor
+            rebuild(homeCount: Int(Double(homeCount) * factor) + 1)
         }
         while !insertInPlace(hash) {
             // The run would fill the last slot: rebuild with a longer tail.
