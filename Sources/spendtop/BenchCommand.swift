@@ -15,6 +15,10 @@ struct BenchOptions {
 
     /// Messages decoded from memory per run (measurement 1).
     var decodeMessages: Int { quick ? 20_000 : 200_000 }
+    /// Messages on the topic that each consumer reads (measurement 2, Kafka).
+    var kafkaMessages: Int { quick ? 20_000 : 200_000 }
+    /// Events in the one-hour window that each measured frame shows (measurement 2, frame).
+    var frameEvents: Int { quick ? 100_000 : 1_000_000 }
     /// Events held in a 24-hour window for the memory measurement (measurement 3).
     var memoryEvents: Int { quick ? 500_000 : 10_000_000 }
     /// Events in the one-hour window that queries scan (measurement 4).
@@ -22,7 +26,7 @@ struct BenchOptions {
     /// Messages in the file that `spendtop report` reads (measurement 5).
     var reportMessages: Int { quick ? 20_000 : 200_000 }
 
-    static let measurementNames = ["decode", "memory", "query", "report"]
+    static let measurementNames = ["decode", "kafka", "frame", "memory", "query", "report"]
 
     static let help = """
         usage: spendtop bench [--runs N] [--quick] [--only NAME[,NAME…]]
@@ -63,7 +67,7 @@ struct BenchOptions {
             case "--only":
                 let names = try reader.value(for: argument).split(separator: ",").map(String.init)
                 for name in names where !measurementNames.contains(name) {
-                    throw UsageError(message: "unknown measurement '\(name)' for --only; use decode, memory, query or report.")
+                    throw UsageError(message: "unknown measurement '\(name)' for --only; use decode, kafka, frame, memory, query or report.")
                 }
                 options.only = Set(names)
             case "--generate":
@@ -99,6 +103,9 @@ func runBench(_ arguments: [String]) throws -> Int32 {
     if arguments.contains("--help") || arguments.contains("-h") {
         print(BenchOptions.help)
         return 0
+    }
+    if let mode = arguments.first, mode.hasPrefix("--kafka-"), mode.hasSuffix("-child") {
+        return try runKafkaBenchChild(arguments)
     }
     let options = try BenchOptions.parse(arguments)
     if let events = options.memoryChildEvents {
@@ -198,8 +205,8 @@ struct Bench {
         try pythonBaseline.write(to: script, atomically: true, encoding: .utf8)
 
         if options.includes("decode") { try measureDecode(script: script) }
-        rows.append(BenchRow(measurement: "2. end to end over Kafka, events/s", value: "not measured yet", target: "-", ratio: "-", met: "-"))
-        rows.append(BenchRow(measurement: "2. dashboard frame render, ms", value: "not measured yet", target: "-", ratio: "-", met: "-"))
+        if options.includes("kafka") { try measureKafka() }
+        if options.includes("frame") { measureFrame() }
         if options.includes("memory") { try measureMemory() }
         if options.includes("query") { measureQuery() }
         if options.includes("report") { try measureReport(script: script) }
@@ -388,7 +395,7 @@ struct Bench {
         }
     }
 
-    private func progress(_ text: String) {
+    func progress(_ text: String) {
         printError("bench: \(text)")
     }
 }
