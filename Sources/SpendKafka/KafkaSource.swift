@@ -10,9 +10,9 @@ import Foundation
 ///
 /// Two threads run per source, outside the Swift concurrency pool: one serves librdkafka's
 /// callbacks (errors and statistics, which drive `status.connection`), and one fetches batches with
-/// `rd_kafka_consume_batch_queue` and appends them to a queue that `drain` empties. When the
-/// queue contains `maximumQueuedMessages`, the fetching thread waits, and librdkafka stops fetching
-/// once its own buffer fills.
+/// `rd_kafka_consume_batch_queue` and appends them to a queue that `drainBatches` and `drain`
+/// empty. When the queue contains `maximumQueuedMessages`, the fetching thread waits, and
+/// librdkafka stops fetching once its own buffer fills.
 public final class KafkaSource: @unchecked Sendable {
     public let options: KafkaSourceOptions
     /// The queued-message count at which the fetching thread waits for `drain`.
@@ -24,6 +24,8 @@ public final class KafkaSource: @unchecked Sendable {
     /// The consumer queue (`rd_kafka_queue_t`), owned by this object and destroyed in `stop()`.
     private let consumerQueue: OpaquePointer
     private let threadsFinished = DispatchGroup()
+    /// The batches that exist; the client is closed after the last one is released.
+    private let leases = MessageLeases()
     private let lifecycleLock = NSLock()
     private var started = false
     private var stopped = false
@@ -48,6 +50,12 @@ public final class KafkaSource: @unchecked Sendable {
             // up to 10 s, so a consumer catches up before a small retention drops the backlog.
             KafkaProperty(name: "reconnect.backoff.ms", value: "100"),
             KafkaProperty(name: "reconnect.backoff.max.ms", value: "1000"),
+            // Fetch responses of at most 4 MiB instead of librdkafka's 50 MB: reading a backlog
+            // from the embedded broker, the source alone ran two to three times as fast with them
+            // (`spendtop bench`, figures in BENCHMARKS.md). librdkafka keeps one fetch in flight
+            // per broker, so a link with 50 ms round trips then carries at most about 80 MB/s.
+            // Raise it with -X fetch.max.bytes for such links.
+            KafkaProperty(name: "fetch.max.bytes", value: "4194304"),
         ]
         if let groupID = options.groupID {
             properties.append(KafkaProperty(name: "group.id", value: groupID))
@@ -127,10 +135,22 @@ public final class KafkaSource: @unchecked Sendable {
         fetchThread.start()
     }
 
-    /// Removes and returns the queued messages, in order per partition. Waits up to `timeout`
-    /// seconds for the first one when none is queued; returns an empty array on timeout or stop.
+    /// Removes and returns the queued batches, in order per partition, with the values still in
+    /// librdkafka's buffers. Waits up to `timeout` seconds for the first one when none is queued;
+    /// returns an empty array on timeout or stop.
+    ///
+    /// Release the batches soon: the source's memory grows with those held, and after `stop()` the
+    /// client is closed only once the last one is released.
+    public func drainBatches(waitingUpTo timeout: Double = 0) -> [KafkaMessageBatch] {
+        state.takeBatches(waitingUntil: Date().addingTimeInterval(timeout))
+    }
+
+    /// Removes and returns copies of the queued messages, like `drainBatches` but with each value
+    /// copied into an array.
     public func drain(waitingUpTo timeout: Double = 0) -> [KafkaMessage] {
-        state.takeMessages(waitingUntil: Date().addingTimeInterval(timeout))
+        drainBatches(waitingUpTo: timeout).flatMap { batch in
+            (0..<batch.count).map { batch.message(at: $0) }
+        }
     }
 
     /// The connection, partitions with lag, and throughput at this moment.
@@ -152,6 +172,9 @@ public final class KafkaSource: @unchecked Sendable {
     }
 
     /// Stops both threads, closes the consumer and destroys the client. Later calls do nothing.
+    ///
+    /// When a caller still holds batches from `drainBatches`, the client is closed and destroyed
+    /// on the thread that releases the last of them, after this returns.
     public func stop() {
         lifecycleLock.lock()
         defer { lifecycleLock.unlock() }
@@ -161,11 +184,15 @@ public final class KafkaSource: @unchecked Sendable {
         if started {
             threadsFinished.wait()
         }
-        rd_kafka_queue_destroy(consumerQueue)
-        // With a group this leaves it; without one it only releases the assignment.
-        rd_kafka_consumer_close(client.pointer)
-        client.destroy()
-        logFile?.write(severity: "INFO", facility: "spendtop", message: "consumer stopped")
+        state.dropQueued()
+        let (client, consumerQueue, logFile) = (self.client, self.consumerQueue, self.logFile)
+        leases.whenAllReleased {
+            rd_kafka_queue_destroy(consumerQueue)
+            // With a group this leaves it; without one it only releases the assignment.
+            rd_kafka_consumer_close(client.pointer)
+            client.destroy()
+            logFile?.write(severity: "INFO", facility: "spendtop", message: "consumer stopped")
+        }
     }
 
     // MARK: - Fetching thread
@@ -173,11 +200,13 @@ public final class KafkaSource: @unchecked Sendable {
     private func runFetchLoop() {
         guard assignAtStart() else { return }
 
-        // librdkafka fills this array with message pointers; each message is destroyed after it
-        // is copied, and the array itself is freed when the loop ends.
+        // librdkafka fills this array with message pointers. The messages without an error move
+        // into a KafkaMessageBatch, which destroys them; the array is freed when the loop ends.
         let batchCapacity = 1000
         let batch = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: batchCapacity)
         defer { batch.deallocate() }
+        var fetched: [UnsafeMutablePointer<rd_kafka_message_t>] = []
+        fetched.reserveCapacity(batchCapacity)
 
         var topicNames: [OpaquePointer: String] = [:]
         var nextTick = Date().addingTimeInterval(1)
@@ -188,17 +217,17 @@ public final class KafkaSource: @unchecked Sendable {
             if count < 0 {
                 log("consume failed: \(KafkaError.text(of: rd_kafka_last_error()))")
             }
-            var messages: [KafkaMessage] = []
-            messages.reserveCapacity(max(0, count))
+            fetched.removeAll(keepingCapacity: true)
             for index in 0..<max(0, count) {
                 guard let message = batch[index] else { continue }
-                defer { rd_kafka_message_destroy(message) }
-                if let copied = copy(message, topicNames: &topicNames) {
-                    messages.append(copied)
+                if isDeliverable(message) {
+                    fetched.append(message)
+                } else {
+                    rd_kafka_message_destroy(message)
                 }
             }
-            if !messages.isEmpty {
-                state.append(messages, limit: maximumQueuedMessages)
+            if !fetched.isEmpty {
+                state.append(KafkaMessageBatch(fetched, topicNames: &topicNames, leases: leases), limit: maximumQueuedMessages)
             }
 
             let now = Date()
@@ -214,35 +243,17 @@ public final class KafkaSource: @unchecked Sendable {
         }
     }
 
-    /// Copies a fetched message into a value, or logs its error and returns nil.
-    private func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String]) -> KafkaMessage? {
+    /// Returns whether a fetched message carries a value rather than an error, and logs the error.
+    private func isDeliverable(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> Bool {
         let fields = message.pointee
         guard fields.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if fields.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 // rd_kafka_message_errstr returns a string owned by the message.
                 log("fetch error on partition \(fields.partition): \(String(cString: rd_kafka_message_errstr(message)))")
             }
-            return nil
+            return false
         }
-        var topic = ""
-        if let topicHandle = fields.rkt {
-            if let known = topicNames[topicHandle] {
-                topic = known
-            } else {
-                topic = String(cString: rd_kafka_topic_name(topicHandle))
-                topicNames[topicHandle] = topic
-            }
-        }
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-        let value: [UInt8]
-        if let payload = fields.payload, fields.len > 0 {
-            value = Array(UnsafeRawBufferPointer(start: payload, count: fields.len))
-        } else {
-            value = []
-        }
-        return KafkaMessage(topic: topic, partition: fields.partition, offset: fields.offset,
-                            timestampMs: timestamp >= 0 ? timestamp : nil, value: value)
+        return true
     }
 
     // MARK: - Assignment
