@@ -182,6 +182,13 @@ public final class KafkaSource: @unchecked Sendable {
         stopped = true
         state.requestStop()
         if started {
+            // Both threads wait in librdkafka for up to 200 ms; yielding their queues returns
+            // them at once, so stopping does not wait for those timeouts.
+            rd_kafka_queue_yield(consumerQueue)
+            if let mainQueue = rd_kafka_queue_get_main(client.pointer) {
+                rd_kafka_queue_yield(mainQueue)
+                rd_kafka_queue_destroy(mainQueue)
+            }
             threadsFinished.wait()
         }
         state.dropQueued()
