@@ -31,8 +31,8 @@ final class BenchEndToEndTests: XCTestCase {
         XCTAssertFalse(output.stdout.contains("not measured yet"), output.stdout)
         for prefix in [
             "2. Kafka to engine, source + ingest", "2. Kafka source alone", "2. start to exit: source + ingest",
-            "2. start to exit: source alone", "2. frame 200x60 from query result", "2. of which frame data",
-            "2. of which render to cells", "2. whole frame with window query",
+            "2. start to exit: source alone", "2. frame render 200x60", "2. frame data without window query",
+            "2. whole frame with window query",
         ] {
             let columns = row(prefix, in: output.stdout)
             XCTAssertNotNil(columns, "no row '\(prefix)' in:\n\(output.stdout)")
@@ -40,7 +40,7 @@ final class BenchEndToEndTests: XCTestCase {
         }
         XCTAssertEqual(row("2. start to exit: kcat", in: output.stdout)?[1], "kcat not found", output.stdout)
         XCTAssertTrue(output.stderr.contains("make bench"), "the hint to install kcat is missing: \(output.stderr)")
-        XCTAssertEqual(row("2. frame 200x60", in: output.stdout)?[2], "<= 5")
+        XCTAssertEqual(row("2. frame render 200x60", in: output.stdout)?[2], "<= 5")
         XCTAssertEqual(row("2. Kafka to engine", in: output.stdout)?[2], ">= 300,000")
     }
 
