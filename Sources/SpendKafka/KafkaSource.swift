@@ -17,6 +17,8 @@ public final class KafkaSource: @unchecked Sendable {
     public let options: KafkaSourceOptions
     /// The queued-message count at which the fetching thread waits for `drain`.
     public let maximumQueuedMessages: Int
+    /// The `fetch.max.bytes` a source sets unless its properties give another.
+    public static let defaultFetchMaxBytes = 4 * 1024 * 1024
 
     private let client: ClientHandle
     private let logFile: KafkaLogFile?
@@ -55,7 +57,7 @@ public final class KafkaSource: @unchecked Sendable {
             // (`spendtop bench`, figures in BENCHMARKS.md). librdkafka keeps one fetch in flight
             // per broker, so a link with 50 ms round trips then carries at most about 80 MB/s.
             // Raise it with -X fetch.max.bytes for such links.
-            KafkaProperty(name: "fetch.max.bytes", value: "4194304"),
+            KafkaProperty(name: "fetch.max.bytes", value: String(Self.defaultFetchMaxBytes)),
         ]
         if let groupID = options.groupID {
             properties.append(KafkaProperty(name: "group.id", value: groupID))

@@ -27,8 +27,6 @@ struct KafkaBenchPlan {
     /// broker fill CPU 1, and the broker then limits every consumer, kcat included, to about the
     /// producer's rate.
     static let liveRate = 50_000
-    /// The fetch size that `KafkaSource` sets, given to kcat too so both fetch alike.
-    static let fetchMaxBytes = "4194304"
     /// librdkafka 2.0.2's mock cluster drops the oldest messages of a partition above 5 MiB.
     static let partitionRetentionBytes = 5 * 1024 * 1024
 
@@ -123,7 +121,7 @@ extension Bench {
         var producerStillPublishing: Bool
     }
 
-    /// Starts a broker and a producer on `producerCPU`, waits until the topic holds
+    /// Starts a broker and a producer on `producerCPU`, waits until the topic contains
     /// `plan.messages` messages, and times `consumer` from its start to its exit while the
     /// producer goes on publishing.
     private func runKafkaRound(_ consumer: KafkaBenchConsumer, plan: KafkaBenchPlan, binary: String, kcat: String, producerCPU: Int?) throws -> KafkaRound {
@@ -159,7 +157,8 @@ extension Bench {
             path = kcat
             arguments = [
                 "-C", "-b", address, "-t", KafkaBenchPlan.topic, "-o", "beginning", "-c", String(plan.messages), "-q",
-                "-X", "fetch.max.bytes=\(KafkaBenchPlan.fetchMaxBytes)",
+                // The fetch size that KafkaSource sets, so both fetch alike.
+                "-X", "fetch.max.bytes=\(KafkaSource.defaultFetchMaxBytes)",
             ]
         case .source, .ingest:
             path = binary
