@@ -122,6 +122,12 @@ public struct Filter: Equatable, Hashable, Sendable {
     /// True when the filter matches every event.
     public var isEmpty: Bool { expression == .all }
 
+    /// Returns the canonical text with every value compared to `user` replaced by `replace(value)`,
+    /// so a filter can be shown without the user ids it names.
+    public func text(replacingUserValues replace: (String) -> String) -> String {
+        expression.replacingUserValues(replace).canonicalText
+    }
+
     public func matches(_ subject: FilterSubject) -> Bool {
         expression.matches(subject)
     }

@@ -150,6 +150,23 @@ indirect enum FilterExpression: Hashable, Sendable {
         }
     }
 
+    /// Returns the expression with each text value of a `user` comparison passed through `replace`.
+    func replacingUserValues(_ replace: (String) -> String) -> FilterExpression {
+        switch self {
+        case .all:
+            return self
+        case .comparison(let comparison):
+            guard comparison.field == .user, case .text(let value) = comparison.operand else { return self }
+            return .comparison(FilterComparison(field: .user, operator: comparison.operator, operand: .text(replace(value))))
+        case .not(let operand):
+            return .not(operand.replacingUserValues(replace))
+        case .conjunction(let operands):
+            return .conjunction(operands.map { $0.replacingUserValues(replace) })
+        case .disjunction(let operands):
+            return .disjunction(operands.map { $0.replacingUserValues(replace) })
+        }
+    }
+
     /// The text of the expression with parentheses only where precedence needs them.
     var canonicalText: String {
         switch self {

@@ -161,7 +161,8 @@ struct FrameDrawer {
         if view.filter.isEmpty {
             x += buffer.write("none", x: x, y: 3, role: .dim)
         } else {
-            x += buffer.writeFitted(view.filter, x: x, y: 3, width: max(10, width / 2), role: .header, glyphs: glyphs)
+            let shown = rows.redactsUsers ? PaneRows.redactedFilter(view.filter) : view.filter
+            x += buffer.writeFitted(shown, x: x, y: 3, width: max(10, width / 2), role: .header, glyphs: glyphs)
         }
         var segments: [(String, String, Role)] = [("window", view.window.rawValue, .normal)]
         if let since = data.result.completeSince {

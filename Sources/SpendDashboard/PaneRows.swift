@@ -144,6 +144,13 @@ public struct PaneRows: Sendable {
         return "user#" + String(repeating: "0", count: 6 - hex.count) + hex
     }
 
+    /// Returns filter text with the user ids it names shown as ``redacted(_:)`` does.
+    /// Text that does not parse is hidden whole, because it may name a user too.
+    public static func redactedFilter(_ text: String) -> String {
+        guard let filter = try? Filter.parse(text) else { return "(hidden: user ids are redacted)" }
+        return filter.text(replacingUserValues: redacted)
+    }
+
     private func sorted(_ rows: [ReportRow]) -> [ReportRow] {
         switch sort {
         case .spend:

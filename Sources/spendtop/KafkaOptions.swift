@@ -13,7 +13,8 @@ let kafkaSourceOptionsHelp = """
       --group ID                    join consumer group ID; without it every partition is assigned
                                     and no offset is committed
       --log-file PATH               write librdkafka's log there (mode 0600); without it the log is dropped
-      --connect-timeout SECONDS     give up when no broker answers in time (default 10)
+      --connect-timeout SECONDS     give up when no broker answers in time, at start or after
+                                losing it mid-read (default 10)
     Property values whose names contain 'password' or 'secret' are shown as *** wherever
     spendtop echoes configuration.
     """

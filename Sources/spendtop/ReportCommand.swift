@@ -180,6 +180,7 @@ func redactingUsers(_ result: QueryResult) -> QueryResult {
         }
         return row
     }
+    redacted.filter = PaneRows.redactedFilter(result.filter)
     return redacted
 }
 
@@ -245,9 +246,27 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
     let started = Date()
     var connected = false
     var reportedReasons: [String] = []
+    // The time a broker that was reached went away, nil while connected.
+    var lostSince: Date?
+    var messagesRead = 0
+    /// Reports a broker lost mid-read on stderr, and throws once it has been gone for `--connect-timeout`.
+    /// A report must not wait for ever, nor print totals that stop short of the end offsets.
+    func noteLost(since lostSince: inout Date?, reason: String?) throws {
+        let because = reason.map { ": \($0)" } ?? ""
+        guard let since = lostSince else {
+            lostSince = Date()
+            printError("spendtop: lost the Kafka broker for \(feed.freshness().description) after \(messagesRead) messages\(because); waiting up to \(Int(options.connectTimeoutSeconds)) s for it to return.")
+            log.log(.error, "broker lost", ["error": reason ?? "no connection", "messages": String(messagesRead)])
+            return
+        }
+        if Date().timeIntervalSince(since) > options.connectTimeoutSeconds {
+            throw RuntimeFailure(message: "the Kafka broker for \(feed.freshness().description) went away after \(messagesRead) messages and did not return within \(Int(options.connectTimeoutSeconds)) s\(because); no report was printed because it would stop short of the end offsets. Run it again when the broker is back, or raise --connect-timeout.")
+        }
+    }
     while true {
         guard let batch = feed.nextBatch(timeout: 0.2) else { break }
         let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
+        messagesRead += batch.count
         batch.forEach { topic, value in
             guard let value else { return }
             ingestLogged(value, topic: topic, into: engine, wallClock: wallClock, log: log, origin: topic ?? "kafka")
@@ -255,6 +274,11 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
         let status = feed.source.status
         switch status.connection {
         case .connected:
+            if lostSince != nil {
+                printError("spendtop: the Kafka broker for \(feed.freshness().description) is back; reading on.")
+                log.log(.info, "broker back", [:])
+                lostSince = nil
+            }
             connected = true
         case .down(let text):
             if !connected && reportedReasons.last != text && reportedReasons.count < 3 {
@@ -262,8 +286,9 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
                 log.log(.error, "broker unreachable", ["error": text])
                 reportedReasons.append(text)
             }
+            if connected { try noteLost(since: &lostSince, reason: text) }
         case .connecting:
-            break
+            if connected { try noteLost(since: &lostSince, reason: nil) }
         }
         if let message = status.missingTopicsMessage, connected {
             throw RuntimeFailure(message: message + ".")
@@ -277,4 +302,5 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
         }
     }
     return "kafka " + feed.freshness().description
+
 }

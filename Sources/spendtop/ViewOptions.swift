@@ -25,7 +25,7 @@ struct ViewOptions {
                                 org:NAME, provider:NAME, service:NAME; periods hour, day (UTC);
                                 repeatable
           --redact              hide user ids (as user# and a hash) on screen, in snapshots
-                                and in report output
+                                and in report output, the filter's user values included
           --ascii               draw with ASCII characters only
           --refresh MS          redraw at most every MS milliseconds (default 1000)
           --snapshot-dir DIR    where S writes snapshots (default the working directory)

@@ -105,4 +105,63 @@ final class KafkaReportEndToEndTests: XCTestCase {
         let badPosition = try BinaryRunner.run(["report", "-b", address, "--from", "yesterday"])
         XCTAssertEqual(badPosition.status, 64)
     }
+
+    /// Settings that make the consumer fetch a few messages at a time, so a read of a few
+    /// thousand messages is still going on a second later.
+    static let slowFetch = [
+        "-X", "queued.min.messages=10", "-X", "queued.max.messages.kbytes=64",
+        "-X", "message.max.bytes=1500", "-X", "fetch.max.bytes=1500", "-X", "max.partition.fetch.bytes=1500",
+    ]
+
+    /// Runs `report` reading the broker slowly and takes the broker down a second later.
+    /// With `outageSeconds`, the broker comes back after that long.
+    func reportThroughOutage(outageSeconds: Double?, connectTimeout: String) throws -> BinaryRunner.Output {
+        let broker = try XCTUnwrap(broker)
+        let report = Process()
+        report.executableURL = try BinaryRunner.binary
+        report.arguments = ["report", "-b", address, "--format", "csv", "--connect-timeout", connectTimeout] + Self.slowFetch
+        let output = Pipe()
+        let errors = Pipe()
+        report.standardOutput = output
+        report.standardError = errors
+        try report.run()
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertTrue(report.isRunning, "the slow read ended within a second; the test needs more messages")
+        kill(broker.processIdentifier, SIGUSR1)
+        if let outageSeconds {
+            Thread.sleep(forTimeInterval: outageSeconds)
+            kill(broker.processIdentifier, SIGUSR2)
+        }
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        report.waitUntilExit()
+        return BinaryRunner.Output(
+            status: report.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
+        )
+    }
+
+    /// A broker lost after the read began and gone for `--connect-timeout` ends the report with
+    /// a message and exit 1, and no partial totals are printed.
+    func testReportFailsWhenBrokerStaysDown() throws {
+        let emitted = try BinaryRunner.run(["emit", "-b", address, "--count", "3000", "--seed", "12"])
+        XCTAssertEqual(emitted.status, 0, emitted.stderr)
+        let report = try reportThroughOutage(outageSeconds: nil, connectTimeout: "2s")
+        XCTAssertEqual(report.status, 1, report.stderr)
+        XCTAssertEqual(report.stdout, "")
+        XCTAssertTrue(report.stderr.contains("lost the Kafka broker for \(address)"), report.stderr)
+        XCTAssertTrue(report.stderr.contains("did not return within 2 s"), report.stderr)
+    }
+
+    /// A broker that comes back within `--connect-timeout` costs the report nothing: every
+    /// event is counted once.
+    func testReportWaitsForReturningBroker() throws {
+        let emitted = try BinaryRunner.run(["emit", "-b", address, "--count", "60", "--seed", "13"])
+        XCTAssertEqual(emitted.status, 0, emitted.stderr)
+        let report = try reportThroughOutage(outageSeconds: 2, connectTimeout: "30s")
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.split(separator: "\n")[1].hasPrefix("total,,60,"), report.stdout)
+        XCTAssertTrue(report.stderr.contains("is back; reading on"), report.stderr)
+    }
 }

@@ -277,6 +277,20 @@ final class ReliabilityEndToEndTests: XCTestCase {
         XCTAssertEqual(Set(hashes.values).count, 1, "\(hashes)")
     }
 
+    func testReportRedactHidesFilterUsers() throws {
+        let fixture = BinaryRunner.fixtures.appendingPathComponent("cost_tracking.jsonl")
+        let filter = "user=teacher_0042 or (user~teacher_01 and org!=-)"
+        for format in ["table", "json", "csv", "screen"] {
+            let result = try BinaryRunner.run(["report", "--file", fixture.path, "--redact", "--filter", filter, "--format", format])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertFalse(result.stdout.contains("teacher_0"), "\(format) shows a user named by the filter:\n\(result.stdout)")
+            if format != "csv" {
+                let shown = result.stdout.range(of: #"user=user#[0-9a-f]{6} or "#, options: .regularExpression)
+                XCTAssertNotNil(shown, "\(format) does not show the filter redacted:\n\(result.stdout)")
+            }
+        }
+    }
+
     // MARK: - Terminal
 
     func testFatalErrorRestoresTerminal() throws {

@@ -433,4 +433,11 @@ final class FilterTests: XCTestCase {
         let manyNots = String(repeating: "not ", count: 101) + "org=acme"
         assertError(manyNots, column: 401, "nesting too deep at column 401; use at most 100 levels of parentheses and 'not'")
     }
+
+    func testUserValuesReplacedInText() {
+        let filter = parse("user=u-17 or not (user~'a b' and org=acme) or user=- or user!=u-9")
+        let shown = filter.text(replacingUserValues: { "<\($0.count)>" })
+        XCTAssertEqual(shown, "user=<4> or not (user~<3> org=acme) or user=- or user!=<3>")
+        XCTAssertEqual(parse("org=acme").text(replacingUserValues: { _ in "x" }), "org=acme")
+    }
 }
