@@ -35,18 +35,25 @@ struct BenchOptions {
         one table with the medians, the targets and whether each was met. Run it on a
         release build: swift build -c release && .build/release/spendtop bench
 
-        The process pins itself to CPU 0, and the processes it starts inherit that.
+        The process pins itself to CPU 0, and the processes it starts inherit that, except
+        the Kafka measurement's broker and producer, which run on CPU 1.
 
           --runs N      runs per measurement; the table shows the median (default 5).
           --quick       small inputs for a smoke run of a few seconds; the figures are
                         not comparable with the targets.
-          --only NAMES  comma-separated subset of decode, memory, query, report.
+          --only NAMES  comma-separated subset of decode, kafka, frame, memory, query, report.
           --generate N PATH  write N of the generated messages, spread over 24 hours,
                         to PATH (JSON lines) and stop; for profiling `spendtop report`.
 
         Measurements:
           decode   decode and aggregate messages held in memory, in events/s, next to a
                    Python json.loads script and Foundation's JSONDecoder on the same lines.
+          kafka    messages/s read from an embedded broker on 127.0.0.1 whose topic contains
+                   200,000 messages while a producer publishes 50,000/s more: by the
+                   dashboard's Kafka source with ingest, by the source alone, and by kcat
+                   (from PATH; `make bench` installs it) as a whole process.
+          frame    time to render a 200x60 dashboard frame over a one-hour window of
+                   1 million events, with the frame's data and the window query apart.
           memory   peak resident memory of a child process that ingests 10 million events
                    of 100,000 users and 1,000 organizations within 24 hours (no query).
           query    time of one query with a filter not seen before, over a one-hour
