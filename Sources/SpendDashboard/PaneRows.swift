@@ -45,16 +45,20 @@ public struct PaneRows: Sendable {
     public let data: DashboardData
     public let sort: SortOrder
     public let redactsUsers: Bool
+    /// Each dimension's rows in `sort` order. They are sorted once here, because a frame reads
+    /// them several times and the users dimension can have 100,000 rows.
+    private let sortedRows: [Dimension: [ReportRow]]
 
     public init(data: DashboardData, sort: SortOrder, redactsUsers: Bool) {
         self.data = data
         self.sort = sort
         self.redactsUsers = redactsUsers
+        sortedRows = data.result.rows.mapValues { Self.sorted($0, by: sort) }
     }
 
     /// Returns the rows of a table pane, sorted by `sort`.
     func tableRows(_ dimension: Dimension) -> [ReportRow] {
-        sorted(data.result.rows[dimension] ?? [])
+        sortedRows[dimension] ?? []
     }
 
     func latencyRows() -> [LatencyRow] {
@@ -151,25 +155,30 @@ public struct PaneRows: Sendable {
         return filter.text(replacingUserValues: redacted)
     }
 
-    private func sorted(_ rows: [ReportRow]) -> [ReportRow] {
+    /// Returns `rows` in `sort` order; rows that tie keep their order, the engine's spend order.
+    static func sorted(_ rows: [ReportRow], by sort: SortOrder) -> [ReportRow] {
         switch sort {
         case .spend:
             return rows
         case .requests:
-            return stableSorted(rows) { $0.requests > $1.requests }
+            return ordered(rows, keys: rows.map(\.requests), descending: true)
         case .latency:
-            return stableSorted(rows) { $0.latency.p95 > $1.latency.p95 }
+            return ordered(rows, keys: rows.map(\.latency.p95), descending: true)
         case .name:
-            return stableSorted(rows) { ($0.key ?? "").lowercased() < ($1.key ?? "").lowercased() }
+            return ordered(rows, keys: rows.map { ($0.key ?? "").lowercased() }, descending: false)
         }
     }
 
-    private func stableSorted(_ rows: [ReportRow], by isBefore: (ReportRow, ReportRow) -> Bool) -> [ReportRow] {
-        rows.enumerated().sorted { lhs, rhs in
-            if isBefore(lhs.element, rhs.element) { return true }
-            if isBefore(rhs.element, lhs.element) { return false }
-            return lhs.offset < rhs.offset
-        }.map(\.element)
+    /// Sorts `rows` by their `keys`, computed once per row rather than once per comparison, with
+    /// the position in `rows` breaking ties.
+    private static func ordered<Key: Comparable>(_ rows: [ReportRow], keys: [Key], descending: Bool) -> [ReportRow] {
+        let order = rows.indices.sorted { left, right in
+            if keys[left] != keys[right] {
+                return descending ? keys[left] > keys[right] : keys[left] < keys[right]
+            }
+            return left < right
+        }
+        return order.map { rows[$0] }
     }
 }
 
