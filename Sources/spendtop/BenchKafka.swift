@@ -321,12 +321,15 @@ private func runBenchConsumer(_ consumer: KafkaBenchConsumer, bootstrapServers: 
     var first: Double?
     var messages = 0
 
+    // The time of the last message, taken before stopping, because stopping is not part of reading.
+    var last = 0.0
     if consumer == .source {
         while messages < count, monotonicSeconds() < deadline {
             guard let batch = feed.nextBatch(timeout: 0.2) else { break }
             if first == nil, !batch.isEmpty { first = monotonicSeconds() }
             messages += batch.count
         }
+        last = monotonicSeconds()
     } else {
         let session = LiveSession(feed: feed, configuration: EngineLimitOptions().configuration(), log: .disabled)
         session.start()
@@ -338,9 +341,9 @@ private func runBenchConsumer(_ consumer: KafkaBenchConsumer, bootstrapServers: 
             messages = Int(session.withEngine { $0.counts.messages })
             if messages < count { usleep(1_000) }
         }
+        last = monotonicSeconds()
         session.stop()
     }
-    let last = monotonicSeconds()
     feed.stop()
     guard messages >= count, let first else {
         throw RuntimeFailure(message: "the bench consumer read \(messages) of \(count) messages within 120 s.")
