@@ -72,10 +72,9 @@ extension FrameDrawer {
     /// Returns one line about `pane`, for layouts without room for its box.
     private func summary(of pane: PaneKind, width: Int) -> (String, Role) {
         if let dimension = pane.dimension {
-            let tableRows = rows.tableRows(dimension)
-            guard let first = tableRows.first else { return ("no events", .dim) }
+            guard let first = rows.tableRows(dimension, ranks: 0..<1).first else { return ("no events", .dim) }
             let share = Format.percent(first.spend.micros, of: data.result.total.spend.micros)
-            return ("\(key(first.key, dimension: dimension)) \(Format.dollars(first.spend)) \(share), \(tableRows.count) rows", .normal)
+            return ("\(key(first.key, dimension: dimension)) \(Format.dollars(first.spend)) \(share), \(rows.tableRowCount(dimension)) rows", .normal)
         }
         switch pane {
         case .latency:
@@ -191,9 +190,9 @@ extension FrameDrawer {
             TableColumn(title: "p95", width: 7, sort: .latency),
             TableColumn(title: "cache", width: 5),
         ], width: rect.width, minimumKeyWidth: 12)
-        let allRows = rows.tableRows(dimension)
-        let shown = visibleRows(pane, count: allRows.count, in: rect)
-        let tableRows = allRows[shown].map { row -> [TableCell] in
+        let rowCount = rows.tableRowCount(dimension)
+        let shown = visibleRows(pane, count: rowCount, in: rect)
+        let tableRows = rows.tableRows(dimension, ranks: shown).map { row -> [TableCell] in
             var keyCell = TableCell(key(row.key, dimension: dimension), row.key == nil ? .dim : .normal)
             if let budget = budget(for: dimension, key: row.key) {
                 let severity = budgetSeverity(budget)
@@ -209,7 +208,7 @@ extension FrameDrawer {
                 TableCell(Format.percent(row.cacheHits, of: row.requests), .dim),
             ]
         }
-        drawTable(pane, in: rect, columns: columns, rows: tableRows, firstRow: shown.lowerBound, rowCount: allRows.count, empty: "no events in this window")
+        drawTable(pane, in: rect, columns: columns, rows: tableRows, firstRow: shown.lowerBound, rowCount: rowCount, empty: "no events in this window")
     }
 
     /// The budget whose scope is this row (`org:NAME`, `provider:NAME`, `service:NAME`), if any.
