@@ -1,7 +1,8 @@
 // libFuzzer entry for MessageDecoder.decode. Built by Fuzz/build.sh, run by `make fuzz`.
 //
 // Each input is one message value. Besides crashes, the fuzzer traps when an accepted event
-// breaks an invariant that the aggregation relies on.
+// breaks an invariant that the aggregation relies on, and when the result differs from that of
+// the frozen copy of the decoder in Tests/SpendEventsTests/ReferenceDecoder.swift.
 import SpendEvents
 
 /// 2026-02-10T00:00:00Z, a fixed wall clock so that a finding reproduces on any day.
@@ -43,13 +44,25 @@ private func checkEvent(_ fields: CostEventFields, in message: UnsafeBufferPoint
     check(!event.eventID.isEmpty, "event_id unescapes to an empty string")
 }
 
+private func describe(_ result: DecodeResult) -> String {
+    switch result {
+    case .event(let fields): return "event \(fields)"
+    case .skipped(let reason, let detail): return "skipped \(reason.rawValue): \(detail)"
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let message = UnsafeBufferPointer(start: data, count: size)
     let decoder = MessageDecoder()
+    let reference = ReferenceMessageDecoder()
     // A file source passes no topic, and the cost topic skips the event-kind guess.
     for topic in [nil, KnownTopic.costTracking] {
-        if case .event(let fields) = decoder.decode(message, topic: topic, wallClockMilliseconds: wallClockMilliseconds) {
+        let result = decoder.decode(message, topic: topic, wallClockMilliseconds: wallClockMilliseconds)
+        let expected = reference.decode(message, topic: topic, wallClockMilliseconds: wallClockMilliseconds)
+        check(describe(result) == describe(expected),
+              "the decoder returned \(describe(result)) where the reference decoder returned \(describe(expected))")
+        if case .event(let fields) = result {
             checkEvent(fields, in: message)
         }
     }

@@ -27,7 +27,8 @@ build_module() {
     test -f "$OUT/lib$name.a"
 }
 
-# Links one fuzz entry file against the given module libraries.
+# Links one fuzz entry (a source file, or several separated by spaces) against the given
+# module libraries.
 build_fuzzer() {
     local name=$1 entry=$2
     shift 2
@@ -36,7 +37,8 @@ build_fuzzer() {
     echo "building fuzzer $name"
     rm -f "$OUT/$name"
     # ld.gold warns once per ASan helper symbol that it cannot export; the warnings are harmless.
-    "$SWIFTC" "${FLAGS[@]}" -I "$OUT" -o "$OUT/$name" "$entry" "${libraries[@]}" 2>&1 \
+    # shellcheck disable=SC2086 # $entry is split into its source files on purpose.
+    "$SWIFTC" "${FLAGS[@]}" -I "$OUT" -o "$OUT/$name" $entry "${libraries[@]}" 2>&1 \
         | grep -v "Cannot export local symbol '__asan" || true
     test -x "$OUT/$name"
 }
@@ -65,7 +67,10 @@ if [ $needs_dashboard = 1 ]; then build_module SpendDashboard Sources/SpendDashb
 
 for target in "${targets[@]}"; do
     case $target in
-        decoder) build_fuzzer decoder-fuzzer Fuzz/DecoderFuzzer.swift SpendEvents ;;
+        decoder)
+            # The frozen copy of the decoder from the tests checks that the tuned decoder
+            # returns the same result for every input.
+            build_fuzzer decoder-fuzzer "Fuzz/DecoderFuzzer.swift Tests/SpendEventsTests/ReferenceDecoder.swift" SpendEvents ;;
         filter) build_fuzzer filter-fuzzer Fuzz/FilterFuzzer.swift SpendAggregation SpendEvents ;;
         theme) build_fuzzer theme-fuzzer Fuzz/ThemeFuzzer.swift SpendDashboard SpendAggregation SpendEvents ;;
     esac

@@ -89,14 +89,7 @@ extension SpendEngine {
     ///
     /// Only the last 24 hours are kept per event, so a range reaching further back sums what is kept.
     public func spend(after start: Int64, through end: Int64, filter: Filter = .all) -> Money {
-        let verdicts = matchVerdicts(for: filter)
-        var micros: Int64 = 0
-        store.forEachSecond(in: (start + 1)...max(start + 1, end)) { _, records in
-            records.forEachCost { combination, cost in
-                if verdicts[Int(combination)] { micros &+= cost }
-            }
-        }
-        return Money(micros: micros)
+        spendAndRequests(after: [start], through: end, filter: filter)[0].spend
     }
 
     /// Sums spend and counts events with time after each of `starts` through `end` (Unix seconds)
@@ -106,17 +99,20 @@ extension SpendEngine {
     /// this day), and one pass keeps the frame's cost to a single scan of the day.
     public func spendAndRequests(after starts: [Int64], through end: Int64, filter: Filter = .all) -> [(spend: Money, requests: Int64)] {
         guard let earliest = starts.min() else { return [] }
-        let verdicts = matchVerdicts(for: filter)
+        let matcher = recordMatcher(for: filter)
+        let cachedFlags = groups.cachedFlags
         var micros = [Int64](repeating: 0, count: starts.count)
         var requests = [Int64](repeating: 0, count: starts.count)
         store.forEachSecond(in: (earliest + 1)...max(earliest + 1, end)) { second, records in
             var secondMicros: Int64 = 0
             var secondRequests: Int64 = 0
-            records.forEachCost { combination, cost in
-                if verdicts[Int(combination)] {
-                    secondMicros &+= cost
-                    secondRequests += 1
-                }
+            for record in records.compact where matcher.matches(user: record.user, organization: record.organization, group: record.group) {
+                secondMicros &+= record.costMicros(cached: cachedFlags[record.group])
+                secondRequests += 1
+            }
+            for record in records.wide where matcher.matches(user: Int(record.user), organization: Int(record.organization), group: Int(record.group)) {
+                secondMicros &+= record.costMicros
+                secondRequests += 1
             }
             for index in starts.indices where second > starts[index] {
                 micros[index] &+= secondMicros

@@ -1,11 +1,5 @@
 import SpendEvents
 
-/// Filter verdicts per combination id, kept for one filter at a time and extended as combinations appear.
-struct FilterMatchCache {
-    var filter: Filter?
-    var verdicts: [Bool] = []
-}
-
 /// A recent event for the live tail, with its text resolved.
 public struct TailEvent: Equatable, Sendable {
     public var timeMilliseconds: Int64
@@ -26,6 +20,9 @@ extension SpendEngine {
     /// Computes totals and rows over the whole window at once: events that arrived before the filter
     /// was set count as much as those after.
     ///
+    /// In `all`, every sum and the maximum latency cover every accepted event, and the p50 to
+    /// p99 latencies cover the events the rolling windows hold (see ``WindowScan``).
+    ///
     /// - Parameters:
     ///   - window: a rolling length ending at `endSeconds`, or `all`.
     ///   - endSeconds: inclusive end in Unix seconds; the engine clock by default.
@@ -35,61 +32,41 @@ extension SpendEngine {
         window: WindowLength, filter: Filter = .all, endSeconds: Int64? = nil, timelineBuckets: Int = 0
     ) -> QueryResult {
         let end = endSeconds ?? (clockSeconds == Int64.min ? 0 : clockSeconds)
-        let verdicts = matchVerdicts(for: filter)
-        var timeline = [Int64](repeating: 0, count: max(timelineBuckets, 0))
+        let matcher = recordMatcher(for: filter)
+        var scan = WindowScan(
+            matcher: matcher, cachedFlags: groups.cachedFlags,
+            userCount: interners[dimensionIndex(.user)].idCount,
+            organizationCount: interners[dimensionIndex(.organization)].idCount,
+            scratch: queryScratch
+        )
         var start: Int64?
-        var totals = DimensionTotals(idCounts: Dimension.allCases.map { interners[dimensionIndex($0)].idCount })
+        var timeline = [Int64](repeating: 0, count: max(timelineBuckets, 0))
 
         if let length = window.seconds {
             let windowStart = end - length
             start = windowStart
+            let range = (windowStart + 1)...end
             let bucketCount = Int64(timeline.count)
-            // Each matching record goes straight into its six rows: with many users nearly every
-            // record has its own combination, so totals per combination would cost more than they save.
-            combinations.combinations.withUnsafeBufferPointer { combinationList in
-                verdicts.withUnsafeBufferPointer { verdictList in
-                    store.forEachSecond(in: (windowStart + 1)...end) { second, records in
-                        let bucket = bucketCount > 0 ? Int((second - windowStart - 1) * bucketCount / length) : 0
-                        records.forEach(isCached: { combinationList[Int($0)].cached }) { record in
-                            guard verdictList[Int(record.combination)] else { return }
-                            totals.add(record, combinationList[Int(record.combination)])
-                            if bucketCount > 0 { timeline[bucket] &+= record.costMicros }
-                        }
-                    }
+            store.forEachSecond(in: range) { second, records in
+                let secondSpend = scan.sum(records)
+                if bucketCount > 0 {
+                    timeline[Int((second - windowStart - 1) * bucketCount / length)] &+= secondSpend
                 }
             }
+            scan.startGathering()
+            store.forEachSecond(in: range) { _, records in scan.gather(records) }
         } else {
-            for (id, accumulator) in folded.enumerated() where verdicts[id] && accumulator.requests > 0 {
-                totals.merge(accumulator, combinations[UInt32(id)])
-            }
-            combinations.combinations.withUnsafeBufferPointer { combinationList in
-                verdicts.withUnsafeBufferPointer { verdictList in
-                    store.forEachStoredSecond { _, records in
-                        records.forEach(isCached: { combinationList[Int($0)].cached }) { record in
-                            guard verdictList[Int(record.combination)] else { return }
-                            totals.add(record, combinationList[Int(record.combination)])
-                        }
-                    }
-                }
-            }
+            store.forEachStoredSecond { _, records in _ = scan.sum(records) }
+            scan.startGathering()
+            store.forEachStoredSecond { _, records in scan.gather(records) }
+            allTime.forEach { scan.add($0) }
         }
-
-        var byDimension: [Dimension: [ReportRow]] = [:]
-        for dimension in Dimension.allCases {
-            let rows = totals.rows[dimensionIndex(dimension)]
-            var reportRows: [ReportRow] = []
-            for (id, accumulator) in rows.enumerated() where accumulator.requests > 0 {
-                reportRows.append(accumulator.row(key: value(dimension, UInt32(id))))
-            }
-            reportRows.sort(by: rowOrder)
-            byDimension[dimension] = reportRows
-        }
-        let total = totals.total
 
         var result = QueryResult(
             window: window, start: start, end: end, filter: filter.text,
-            counts: counts, total: total.row(key: nil), rows: byDimension
+            counts: counts, total: ReportRow(key: nil), rows: [:]
         )
+        (result.total, result.rows) = scan.rows(groups: groups.groups, keyValues: { self.interners[dimensionIndex($0)].values })
         result.timeline = timeline.map { Money(micros: $0) }
         if let coverage = rollingCoverageStart, let start, start + 1 < coverage {
             result.completeSince = coverage
@@ -99,66 +76,48 @@ extension SpendEngine {
 
     /// Returns the newest accepted events that match `filter`, newest first, at most `limit`.
     public func recentEvents(limit: Int, filter: Filter = .all) -> [TailEvent] {
-        let verdicts = matchVerdicts(for: filter)
+        let matcher = recordMatcher(for: filter)
         var events: [TailEvent] = []
-        for entry in tail.newestFirst where verdicts[Int(entry.record.combination)] {
-            let combination = combinations[entry.record.combination]
+        for entry in tail.newestFirst {
+            let record = entry.record
+            guard matcher.matches(user: Int(record.user), organization: Int(record.organization), group: Int(record.group)) else { continue }
+            let group = groups[record.group]
             events.append(TailEvent(
                 timeMilliseconds: entry.timeMilliseconds,
-                provider: value(.provider, combination.provider),
-                model: value(.model, combination.model),
-                service: value(.service, combination.service),
-                organization: value(.organization, combination.organization),
-                user: value(.user, combination.user),
-                requestType: value(.requestType, combination.requestType),
-                cached: combination.cached,
-                cost: Money(micros: entry.record.costMicros),
-                cacheSavings: Money(micros: entry.record.savingsMicros),
-                totalTokens: Int64(entry.record.totalTokens),
-                latencyMilliseconds: Int64(entry.record.latencyMilliseconds)
+                provider: value(.provider, group.provider),
+                model: value(.model, group.model),
+                service: value(.service, group.service),
+                organization: value(.organization, record.organization),
+                user: value(.user, record.user),
+                requestType: value(.requestType, group.requestType),
+                cached: group.cached,
+                cost: Money(micros: record.costMicros),
+                cacheSavings: Money(micros: record.savingsMicros),
+                totalTokens: Int64(record.totalTokens),
+                latencyMilliseconds: Int64(record.latencyMilliseconds)
             ))
             if events.count >= limit { break }
         }
         return events
     }
 
-    /// Returns whether each combination matches `filter`, evaluating only combinations not seen before.
-    ///
-    /// Each term of the filter is first evaluated once per distinct value of its dimension, so a
-    /// combination is then matched with array lookups instead of string comparisons.
-    func matchVerdicts(for filter: Filter) -> [Bool] {
-        if filterCache.filter != filter {
-            filterCache = FilterMatchCache(filter: filter, verdicts: [])
+    /// Returns the matcher of `filter` for the current keys and groups, reusing the last one
+    /// while no user, organization or group has been added since. Other keys appear in records
+    /// only through a new group.
+    func recordMatcher(for filter: Filter) -> RecordMatcher {
+        if let cached = matcherCache, cached.filter == filter,
+           cached.userCount == interners[dimensionIndex(.user)].idCount,
+           cached.organizationCount == interners[dimensionIndex(.organization)].idCount,
+           cached.groupCount == groups.count {
+            return cached
         }
-        var verdicts = filterCache.verdicts
-        filterCache.verdicts = []
-        if verdicts.count < combinations.count {
-            verdicts.reserveCapacity(combinations.count)
-            if filter.isEmpty {
-                verdicts.append(contentsOf: repeatElement(true, count: combinations.count - verdicts.count))
-            } else {
-                let compiled = ResolvedFilter(filter.expression, keyValues: { dimension in
-                    self.interners[dimensionIndex(dimension)].values
-                })
-                while verdicts.count < combinations.count {
-                    verdicts.append(compiled.matches(combinations[UInt32(verdicts.count)]))
-                }
-            }
-        }
-        filterCache.verdicts = verdicts
-        return verdicts
-    }
-
-    func subject(of combination: Combination) -> FilterSubject {
-        FilterSubject(
-            provider: value(.provider, combination.provider),
-            model: value(.model, combination.model),
-            service: value(.service, combination.service),
-            organization: value(.organization, combination.organization),
-            user: value(.user, combination.user),
-            requestType: value(.requestType, combination.requestType),
-            cached: combination.cached
+        let matcher = RecordMatcher(
+            filter: filter,
+            keyValues: { self.interners[dimensionIndex($0)].values },
+            groups: groups.groups
         )
+        matcherCache = matcher
+        return matcher
     }
 }
 
@@ -170,36 +129,6 @@ func rowOrder(_ lhs: ReportRow, _ rhs: ReportRow) -> Bool {
     case let (left?, right?): return left < right
     case (_?, nil): return true
     default: return false
-    }
-}
-
-/// Running totals of one query: the total and one accumulator per key id of each dimension.
-struct DimensionTotals {
-    var total = RowAccumulator()
-    /// Accumulators by dimension index, then by key id; untouched ids keep zero requests.
-    var rows: [[RowAccumulator]]
-
-    init(idCounts: [Int]) {
-        rows = idCounts.map { [RowAccumulator](repeating: RowAccumulator(), count: $0) }
-    }
-
-    @inline(__always)
-    mutating func add(_ record: WindowRecord, _ combination: Combination) {
-        let cached = combination.cached
-        total.add(record, cached: cached)
-        rows[0][Int(combination.provider)].add(record, cached: cached)
-        rows[1][Int(combination.model)].add(record, cached: cached)
-        rows[2][Int(combination.service)].add(record, cached: cached)
-        rows[3][Int(combination.organization)].add(record, cached: cached)
-        rows[4][Int(combination.user)].add(record, cached: cached)
-        rows[5][Int(combination.requestType)].add(record, cached: cached)
-    }
-
-    mutating func merge(_ accumulator: RowAccumulator, _ combination: Combination) {
-        total.merge(accumulator)
-        for dimension in Dimension.allCases {
-            rows[dimensionIndex(dimension)][Int(combination.id(dimension))].merge(accumulator)
-        }
     }
 }
 
@@ -241,6 +170,20 @@ indirect enum ResolvedFilter {
         }
     }
 
+    /// Appends the verdict arrays of every term on `dimension`.
+    func collectTerms(of dimension: Dimension, into terms: inout [[Bool]]) {
+        switch self {
+        case .all, .cachedTerm:
+            return
+        case .keyTerm(let termDimension, let verdicts):
+            if termDimension == dimension { terms.append(verdicts) }
+        case .not(let operand):
+            operand.collectTerms(of: dimension, into: &terms)
+        case .conjunction(let operands), .disjunction(let operands):
+            for operand in operands { operand.collectTerms(of: dimension, into: &terms) }
+        }
+    }
+
     func matches(_ combination: Combination) -> Bool {
         switch self {
         case .all:
@@ -250,7 +193,7 @@ indirect enum ResolvedFilter {
             // Resolving and matching happen in one call, so every id has a verdict and the check only guards.
             return id < verdicts.count && verdicts[id]
         case .cachedTerm(let whenNotCached, let whenCached):
-            return combination.cached ? whenCached : whenNotCached
+            return combination.group.cached ? whenCached : whenNotCached
         case .not(let operand):
             return !operand.matches(combination)
         case .conjunction(let operands):
@@ -290,3 +233,4 @@ extension FilterSubject {
         }
     }
 }
+

@@ -2,7 +2,7 @@
 ///
 /// The ring covers the 24 hours before the clock and up to 24 hours after it (events may run
 /// ahead of the clock by up to a day), so two live seconds never share a slot. A slot is
-/// emptied when its second leaves the longest window. Each second keeps its events as 24-byte
+/// emptied when its second leaves the longest window. Each second keeps its events as 16-byte
 /// ``StoredRecord``s, plus the rare events that need a full ``WindowRecord``.
 struct SecondStore {
     static let slotCount = 2 * Int(WindowLength.longestRollingSeconds)
@@ -149,23 +149,16 @@ struct StoredRecordView {
     let compact: UnsafeBufferPointer<StoredRecord>
     let wide: UnsafeBufferPointer<WindowRecord>
 
-    /// Calls `body` with each record at full width; `isCached(combination)` gives the cache flag
-    /// a compact record needs to be read.
+    /// Calls `body` with each record at full width. A compact record is read with the cache
+    /// flag of its group, from `cachedFlags` by group id.
     @inline(__always)
-    func forEach(isCached: (UInt32) -> Bool, _ body: (WindowRecord) -> Void) {
+    func forEach(cachedFlags: [Bool], _ body: (WindowRecord) -> Void) {
         for record in compact {
-            body(record.expanded(cached: isCached(record.combination)))
+            body(record.expanded(cached: cachedFlags[record.group]))
         }
         for record in wide {
             body(record)
         }
-    }
-
-    /// Calls `body` with the combination and cost of each record, which need no cache flag.
-    @inline(__always)
-    func forEachCost(_ body: (UInt32, Int64) -> Void) {
-        for record in compact { body(record.combination, record.costMicros) }
-        for record in wide { body(record.combination, record.costMicros) }
     }
 }
 

@@ -14,9 +14,18 @@ public struct EngineConfiguration: Sendable {
     public var deduplicationHorizonSeconds: Int64 = 90_000
     /// Events kept in the rolling windows at most; past it the oldest seconds leave the rolling
     /// windows early (their events stay in `all`), and ``SpendEngine/rollingCoverageStart``
-    /// says from when the windows are complete. Default 10 million, about 240 MB of records,
+    /// says from when the windows are complete. Default 10 million, about 160 MB of records,
     /// which is the whole 24 hours up to an average of 115 events a second.
     public var maxWindowRecords = 10_000_000
+    /// Distinct groups of provider, model, service, request type and cache flag kept; events of
+    /// later new groups count under "(other)" in those four dimensions. Default 16,000, the
+    /// most that a 16-byte window record has room for.
+    public var maxGroups = 16_000
+    /// Combinations of user, organization and group that keep their own all-time total for the
+    /// events that left the rolling windows. Past it, such events fold their user, then their
+    /// organization, into "(other)" (see ``AllTimeTotals``). Default 1 million, at most about
+    /// 80 MB.
+    public var maxAllTimeCombinations = 1_000_000
     /// Recent events kept for the live tail. Default 256.
     public var tailCapacity = 256
     /// When true, the clock follows the newest accepted event time (a file or a finite read);
@@ -31,37 +40,39 @@ public struct EngineConfiguration: Sendable {
 /// The aggregation engine: it ingests messages, keeps rolling windows and all-time totals, and runs queries.
 ///
 /// Time is passed in, never read, so the engine is a pure reducer. Memory is bounded by the
-/// configuration: one 24-byte record per event whose time is within 24 hours of the clock, one
-/// total per distinct combination of dimension values among events outside that window, the
-/// capped key tables and the duplicate filter. It is not thread-safe: one thread ingests and queries.
+/// configuration: one 16-byte record per event whose time is within 24 hours of the clock, the
+/// capped all-time totals of the events outside that window, the capped key and group tables and
+/// the duplicate filter. It is not thread-safe: one thread ingests and queries.
 public final class SpendEngine {
     public let configuration: EngineConfiguration
-    public private(set) var counts = IngestCounts()
+    // The properties marked @exclusivity(unchecked) change on every event. Without the mark,
+    // each access from a method that also calls a closure is checked at run time, which cost
+    // about 900 instructions per event. The engine runs on one thread and no access to one of
+    // these properties overlaps another access to it, so the compiler's static checks suffice.
+    @exclusivity(unchecked) public private(set) var counts = IngestCounts()
     /// The engine's "now" in Unix seconds: the end of rolling windows and the reference for late events.
-    public private(set) var clockSeconds: Int64 = Int64.min
+    @exclusivity(unchecked) public private(set) var clockSeconds: Int64 = Int64.min
     /// Time of the newest accepted event in Unix milliseconds, or nil before the first.
-    public private(set) var newestEventMilliseconds: Int64?
+    @exclusivity(unchecked) public private(set) var newestEventMilliseconds: Int64?
     /// Cache hits with no savings given and no rate to estimate them from.
-    public private(set) var unpricedCacheHits: Int64 = 0
+    @exclusivity(unchecked) public private(set) var unpricedCacheHits: Int64 = 0
     /// Valid events dropped because they are older than the start set by ``ignoreEvents(before:)``.
     public private(set) var eventsBeforeStart: Int64 = 0
-    private var startMilliseconds = Int64.min
+    @exclusivity(unchecked) private var startMilliseconds = Int64.min
 
-    var interners: [KeyInterner]
-    var combinations = CombinationTable()
-    /// Totals per combination id of the accepted events the rolling windows do not hold: late
-    /// events, events too far ahead of the clock and evicted ones. The `all` window is these
-    /// plus every record in `store`. Ids past the end have no such events.
-    // NOTE: each total keeps a full latency sketch, so once the window rolls this array grows
-    // by about 160 bytes plus 4 per latency bucket for every combination id evicted.
-    var folded: [RowAccumulator] = []
+    @exclusivity(unchecked) var interners: [KeyInterner]
+    @exclusivity(unchecked) var groups: GroupTable
+    /// Totals of the accepted events the rolling windows do not hold: late events, events too far
+    /// ahead of the clock and evicted ones. The `all` window is these plus every record in `store`.
+    var allTime: AllTimeTotals
     var store = SecondStore()
-    private var duplicates: DuplicateFilter
-    private var rates = SavingsRates()
-    var tail: TailRing
+    @exclusivity(unchecked) private var duplicates: DuplicateFilter
+    @exclusivity(unchecked) private var rates = SavingsRates()
+    @exclusivity(unchecked) var tail: TailRing
     /// Scratch buffer for unescaping text fields, reused across events.
-    private var unescaped: [UInt8] = []
-    var filterCache = FilterMatchCache()
+    @exclusivity(unchecked) private var unescaped: [UInt8] = []
+    var matcherCache: RecordMatcher?
+    let queryScratch = QueryScratch()
 
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
         self.configuration = configuration
@@ -73,6 +84,8 @@ public final class SpendEngine {
             horizonSeconds: configuration.deduplicationHorizonSeconds
         )
         tail = TailRing(capacity: configuration.tailCapacity)
+        groups = GroupTable(maxGroups: configuration.maxGroups)
+        allTime = AllTimeTotals(maxCombinations: configuration.maxAllTimeCombinations)
     }
 
     /// The first second that the rolling windows still hold completely, when the record cap
@@ -86,7 +99,7 @@ public final class SpendEngine {
         clockSeconds = seconds
         store.trim(through: seconds - SecondStore.trimDelaySeconds)
         store.evict(through: seconds - WindowLength.longestRollingSeconds) { records in
-            records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+            records.forEach(cachedFlags: groups.cachedFlags) { fold($0) }
         }
     }
 
@@ -94,7 +107,7 @@ public final class SpendEngine {
     private func evictOldestSeconds() {
         while store.recordCount > configuration.maxWindowRecords, let oldest = store.oldestHeldSecond(clock: clockSeconds) {
             store.evict(through: oldest) { records in
-                records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+                records.forEach(cachedFlags: groups.cachedFlags) { fold($0) }
             }
             rollingCoverageStart = oldest + 1
         }
@@ -102,11 +115,7 @@ public final class SpendEngine {
 
     /// Adds `record` to the totals of the `all` window kept outside the rolling windows.
     private func fold(_ record: WindowRecord) {
-        let index = Int(record.combination)
-        if index >= folded.count {
-            folded.append(contentsOf: repeatElement(RowAccumulator(), count: index - folded.count + 1))
-        }
-        folded[index].add(record, cached: combinations[record.combination].cached)
+        allTime.add(record, cached: groups.cachedFlags[Int(record.group)])
     }
 
     /// Decodes and aggregates one message, and returns the decoder's verdict for logging.
@@ -161,6 +170,12 @@ public final class SpendEngine {
             counts.duplicates += 1
             return
         }
+        // The key and combination lookups come right after the duplicate check, before the
+        // clock moves. Their table reads often miss the cache, and the processor can overlap
+        // those misses with the duplicate filter's only when the instructions are close.
+        let combination = internCombination(fields, in: message)
+        let groupID = groups.id(of: combination.group)
+
         counts.events += 1
         if configuration.clockFollowsEvents {
             advanceClock(toMilliseconds: fields.timeMilliseconds)
@@ -169,18 +184,7 @@ public final class SpendEngine {
             newestEventMilliseconds = fields.timeMilliseconds
         }
 
-        let combination = Combination(
-            provider: internID(.provider, fields.provider, message),
-            model: internID(.model, fields.model, message),
-            service: internID(.service, fields.service, message),
-            organization: internID(.organization, fields.organization, message),
-            user: internID(.user, fields.user, message),
-            requestType: internID(.requestType, fields.requestType, message),
-            cached: fields.cached
-        )
-        let (combinationID, _) = combinations.id(of: combination)
-
-        let record = makeRecord(fields, combination: combination, id: combinationID)
+        let record = makeRecord(fields, combination: combination, group: groupID)
         tail.append(TailRecord(timeMilliseconds: fields.timeMilliseconds, record: record))
 
         let second = floorDivide(fields.timeMilliseconds, 1000)
@@ -191,30 +195,32 @@ public final class SpendEngine {
             fold(record)
         } else {
             let kept = store.append(record, cached: fields.cached, second: second, clock: clock) { records in
-                records.forEach(isCached: { combinations[$0].cached }) { fold($0) }
+                records.forEach(cachedFlags: groups.cachedFlags) { fold($0) }
             }
             if !kept { fold(record) }
             if store.recordCount > configuration.maxWindowRecords { evictOldestSeconds() }
         }
     }
 
-    private func makeRecord(_ fields: CostEventFields, combination: Combination, id: UInt32) -> WindowRecord {
+    private func makeRecord(_ fields: CostEventFields, combination: Combination, group: UInt32) -> WindowRecord {
         var savings: Int64 = 0
         var estimated = false
         if fields.cached {
             if let given = fields.cacheSavings {
                 savings = given.micros
-            } else if let estimate = rates.estimate(model: combination.model, provider: combination.provider, tokens: fields.totalTokens) {
+            } else if let estimate = rates.estimate(model: combination.group.model, provider: combination.group.provider, tokens: fields.totalTokens) {
                 savings = estimate
                 estimated = true
             } else {
                 unpricedCacheHits += 1
             }
         } else {
-            rates.record(model: combination.model, provider: combination.provider, costMicros: fields.cost.micros, tokens: fields.totalTokens)
+            rates.record(model: combination.group.model, provider: combination.group.provider, costMicros: fields.cost.micros, tokens: fields.totalTokens)
         }
         return WindowRecord(
-            combination: id,
+            user: combination.user,
+            organization: combination.organization,
+            group: group,
             latencyMilliseconds: UInt32(clamping: fields.latencyMilliseconds),
             promptTokens: UInt32(clamping: fields.promptTokens),
             completionTokens: UInt32(clamping: fields.completionTokens),
@@ -225,16 +231,37 @@ public final class SpendEngine {
         )
     }
 
-    private func internID(_ dimension: Dimension, _ span: TextSpan?, _ message: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    /// Returns the combination of the event's dimension values, adding values seen for the first time.
+    private func internCombination(_ fields: CostEventFields, in message: UnsafeBufferPointer<UInt8>) -> Combination {
+        // One mutable access to `interners` serves all six lookups, so the array is checked
+        // for a unique reference once per event instead of six times.
+        interners.withUnsafeMutableBufferPointer { tables in
+            // The user table is the largest, so its lookup starts first.
+            let user = internID(fields.user, in: message, into: &tables[dimensionIndex(.user)])
+            return Combination(
+                user: user,
+                organization: internID(fields.organization, in: message, into: &tables[dimensionIndex(.organization)]),
+                group: KeyGroup(
+                    provider: internID(fields.provider, in: message, into: &tables[dimensionIndex(.provider)]),
+                    model: internID(fields.model, in: message, into: &tables[dimensionIndex(.model)]),
+                    service: internID(fields.service, in: message, into: &tables[dimensionIndex(.service)]),
+                    requestType: internID(fields.requestType, in: message, into: &tables[dimensionIndex(.requestType)]),
+                    cached: fields.cached
+                )
+            )
+        }
+    }
+
+    private func internID(_ span: TextSpan?, in message: UnsafeBufferPointer<UInt8>, into interner: inout KeyInterner) -> UInt32 {
         guard let span else { return KeyInterner.missingID }
-        let index = dimensionIndex(dimension)
+        let start = Int(span.start)
+        let text = UnsafeBufferPointer(rebasing: message[start..<start + Int(span.count)])
         if !span.escaped {
-            return withSpanBytes(span, in: message) { interners[index].id(of: $0) }
+            return interner.id(of: UnsafeRawBufferPointer(text))
         }
         unescaped.removeAll(keepingCapacity: true)
-        let start = Int(span.start)
-        TextDecoding.unescape(UnsafeBufferPointer(rebasing: message[start..<start + Int(span.count)]), into: &unescaped)
-        return unescaped.withUnsafeBytes { interners[index].id(of: $0) }
+        TextDecoding.unescape(text, into: &unescaped)
+        return unescaped.withUnsafeBytes { interner.id(of: $0) }
     }
 
     private func withSpanBytes<Result>(

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A place in a message buffer holding a JSON string's contents, without the quotes.
 public struct TextSpan: Equatable, Sendable {
     /// Offset of the first byte after the opening quote.
@@ -22,7 +28,7 @@ enum ScanError: Error {
 
 /// A single-pass reader of JSON bytes that walks objects without building them.
 ///
-/// It validates what it reads (strings, escapes, numbers, literals, nesting) but keeps no
+/// It validates what it reads (strings and their UTF-8, escapes, numbers, literals, nesting) but keeps no
 /// values: callers pick the fields they need and skip the rest, so reading an event
 /// allocates nothing.
 struct JSONScanner {
@@ -39,7 +45,21 @@ struct JSONScanner {
 
     var current: UInt8 { bytes[position] }
 
+    @inline(__always)
     mutating func skipWhitespace() {
+        // Most tokens follow no whitespace or one space, so those cases take no loop.
+        if position < bytes.count {
+            let byte = bytes[position]
+            if byte > 0x20 { return }
+            if byte == 0x20, position + 1 < bytes.count, bytes[position + 1] > 0x20 {
+                position += 1
+                return
+            }
+        }
+        skipWhitespaceRun()
+    }
+
+    private mutating func skipWhitespaceRun() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -49,6 +69,7 @@ struct JSONScanner {
     }
 
     /// Consumes `byte` after optional whitespace, or returns false leaving the position on the next token.
+    @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         skipWhitespace()
         if position < bytes.count, bytes[position] == byte {
@@ -58,21 +79,37 @@ struct JSONScanner {
         return false
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8, _ problem: StaticString) throws(ScanError) {
         guard consume(byte) else { throw .notJSON(problem) }
     }
 
     /// Reads a string starting at the opening quote and returns its span.
+    ///
+    /// A string without escapes or multi-byte characters ends at the first special byte, so
+    /// that case is inlined at the callers and the rest of the scan is a separate function.
+    @inline(__always)
     mutating func readString() throws(ScanError) -> TextSpan {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
             throw .notJSON("expected a string")
         }
-        position += 1
-        let start = position
+        let start = position + 1
+        let special = Self.firstSpecialByte(bytes, from: start)
+        if special < bytes.count, bytes[special] == UInt8(ascii: "\"") {
+            position = special + 1
+            return TextSpan(start: Int32(start), count: Int32(special - start), escaped: false)
+        }
+        position = special
+        return try readStringFromSpecialByte(start: start)
+    }
+
+    /// Continues a string that starts at `start` from the special byte at the position: an
+    /// escape, a multi-byte character, a control character or the end of the input.
+    @inline(never)
+    private mutating func readStringFromSpecialByte(start: Int) throws(ScanError) -> TextSpan {
         var escaped = false
-        while position < bytes.count {
-            position = Self.skipPlainStringBytes(bytes, from: position)
+        while true {
             guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -97,36 +134,51 @@ struct JSONScanner {
                 default:
                     throw .notJSON("invalid escape in a string")
                 }
-                continue
-            }
-            if byte < 0x20 {
+            } else if byte < 0x20 {
                 throw .notJSON("control character in a string")
+            } else {
+                // A byte of 0x80 or above leads a multi-byte sequence. The decoder reports any
+                // failed scan of invalid UTF-8 as invalid UTF-8, so the problem text is not used.
+                guard let length = UTF8Validation.sequenceLength(bytes, at: position) else {
+                    throw .notJSON("is not valid UTF-8")
+                }
+                position += length
             }
-            position += 1
+            position = Self.firstSpecialByte(bytes, from: position)
         }
         throw .notJSON("unterminated string")
     }
 
-    /// Returns the first position at or after `position` that may need attention inside a
-    /// string: a quote, a backslash or a control character, or a position within 8 bytes of the
-    /// end. It tests eight bytes per step, because strings are most of a message's bytes.
+    /// Returns the position of the first quote, backslash, control character or byte of 0x80
+    /// or above at or after `position`, or `bytes.count` when there is none.
+    ///
+    /// It tests eight bytes per step, because strings are most of a message's bytes. In each
+    /// test, (x - 0x01) & ~x sets the high bit of every byte that is zero in x. A borrow may
+    /// also mark bytes above a real match, but never below one, so the lowest mark is exact.
     @inline(__always)
-    static func skipPlainStringBytes(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> Int {
-        guard let base = bytes.baseAddress else { return position }
-        let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
+    static func firstSpecialByte(_ bytes: UnsafeBufferPointer<UInt8>, from position: Int) -> Int {
         var current = position
-        while current + 8 <= bytes.count {
-            let word = raw.loadUnaligned(fromByteOffset: current, as: UInt64.self)
-            // (x - 1) & ~x sets the high bit of a byte that is zero in x, and may also mark a byte
-            // above a real match. Any mark ends the fast loop, and the byte loop decides.
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-                | ((word &- ones &* 0x20) & ~word)
-            if special & highBits != 0 { break }
-            current += 8
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highBits: UInt64 = 0x8080_8080_8080_8080
+            while current + 8 <= bytes.count {
+                // Little-endian order puts the byte at `current` in the lowest bits.
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: current, as: UInt64.self))
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((word &- ones &* 0x20) & ~word) | word) & highBits
+                if special != 0 {
+                    return current + special.trailingZeroBitCount / 8
+                }
+                current += 8
+            }
+        }
+        while current < bytes.count {
+            let byte = bytes[current]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return current }
+            current += 1
         }
         return current
     }
@@ -165,30 +217,79 @@ struct JSONScanner {
         return start..<position
     }
 
+    /// Reads a number like ``readNumber()`` and returns what
+    /// ``NumberText/scaledInteger(_:_:scale:)`` returns for it: its value times 10^`scale` and
+    /// whether that is exact, or nil when the value does not fit an Int64.
+    ///
+    /// Numbers of at most 18 digits, without sign or exponent and with no more than `scale`
+    /// digits after the point, are converted while they are read. Any other text is read
+    /// again by ``readNumber()``, which also raises the errors.
+    mutating func readScaledNumber(scale: Int) throws(ScanError) -> (value: Int64, exact: Bool)? {
+        skipWhitespace()
+        let start = position
+        var value: Int64 = 0
+        var integerDigits = 0
+        while position < bytes.count, isDigit(bytes[position]) {
+            value = value &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+            integerDigits += 1
+            position += 1
+        }
+        var fractionDigits = 0
+        var plain = integerDigits > 0 && (integerDigits == 1 || bytes[start] != UInt8(ascii: "0"))
+        if plain, position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            while position < bytes.count, isDigit(bytes[position]) {
+                value = value &* 10 &+ Int64(bytes[position] &- UInt8(ascii: "0"))
+                fractionDigits += 1
+                position += 1
+            }
+            plain = fractionDigits > 0
+        }
+        if plain, integerDigits + fractionDigits <= 18, fractionDigits <= scale,
+           !(position < bytes.count && bytes[position] | 0x20 == UInt8(ascii: "e")) {
+            // At most 18 digits stay below 10^18, so `value` did not wrap.
+            var remainingScale = scale - fractionDigits
+            while remainingScale > 0 {
+                let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+                if overflow { break }
+                value = product
+                remainingScale -= 1
+            }
+            if remainingScale == 0 { return (value, true) }
+        }
+        position = start
+        let range = try readNumber()
+        return NumberText.scaledInteger(bytes, range, scale: scale)
+    }
+
     /// Reads `true`, `false` or `null` at the current position.
     mutating func readLiteral() throws(ScanError) -> JSONLiteral {
         skipWhitespace()
-        if matches("true") { return .true }
-        if matches("false") { return .false }
-        if matches("null") { return .null }
+        if position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "t"): if matches("true") { return .true }
+            case UInt8(ascii: "f"): if matches("false") { return .false }
+            case UInt8(ascii: "n"): if matches("null") { return .null }
+            default: break
+            }
+        }
         if position < bytes.count, bytes[position] == UInt8(ascii: "N") || bytes[position] == UInt8(ascii: "I") {
             throw .notJSON("NaN or Infinity is not JSON")
         }
         throw .notJSON("unexpected character")
     }
 
+    @inline(__always)
     private mutating func matches(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
-        guard position + count <= bytes.count else { return false }
-        let pointer = word.utf8Start
-        for offset in 0..<count where bytes[position + offset] != pointer[offset] {
-            return false
-        }
+        guard position + count <= bytes.count,
+              keyEquals(TextSpan(start: Int32(position), count: Int32(count), escaped: false), word) else { return false }
         position += count
         return true
     }
 
     /// Returns the kind of the next value, judged by its first byte.
+    @inline(__always)
     mutating func peekKind() throws(ScanError) -> JSONKind {
         skipWhitespace()
         guard position < bytes.count else { throw .notJSON("truncated JSON") }
@@ -205,10 +306,24 @@ struct JSONScanner {
     }
 
     /// Skips one value of any kind, validating it, without recursion.
+    mutating func skipValue() throws(ScanError) {
+        switch try peekKind() {
+        case .string:
+            _ = try readString()
+        case .number:
+            _ = try readNumber()
+        case .bool, .null:
+            _ = try readLiteral()
+        case .object, .array:
+            try skipContainer()
+        }
+    }
+
+    /// Skips an object or array, validating it, without recursion.
     ///
     /// Nesting is tracked in a bit stack, one bit per level (object or array), so a value
     /// nested deeper than `maxDepth` levels is rejected in constant memory.
-    mutating func skipValue() throws(ScanError) {
+    private mutating func skipContainer() throws(ScanError) {
         var containers: (UInt64) = 0
         var depth = 0
         // After an opening bracket or a comma the grammar wants a value (or a key in an object).
@@ -274,19 +389,82 @@ struct JSONScanner {
         return key
     }
 
+    /// Moves to the next key of an object and returns true, or returns false once the object closes.
+    ///
+    /// After true, read the key with ``readKey()`` or ``readKey(ifEqualTo:)``. Pass `first` as
+    /// for ``nextKey(first:)``.
+    @inline(__always)
+    mutating func moveToKey(first: Bool) throws(ScanError) -> Bool {
+        if first {
+            if consume(UInt8(ascii: "}")) { return false }
+        } else if !consume(UInt8(ascii: ",")) {
+            try expect(UInt8(ascii: "}"), "expected ',' or '}' in an object")
+            return false
+        }
+        skipWhitespace()
+        return true
+    }
+
+    /// Reads a key and the colon after it, and returns the key.
+    mutating func readKey() throws(ScanError) -> TextSpan {
+        let key = try readString()
+        try expect(UInt8(ascii: ":"), "expected ':' after a key")
+        return key
+    }
+
+    /// Reads the key at the position and the colon after it when the key is `name` written
+    /// without escapes, and returns true. Otherwise returns false and leaves the position.
+    ///
+    /// Such a key is valid JSON text, so the result is the same as with ``readKey()``, without
+    /// the scan for escapes, provided that `name` is plain ASCII without quotes or backslashes.
+    @inline(__always)
+    mutating func readKey(ifEqualTo name: StaticString) throws(ScanError) -> Bool {
+        let count = name.utf8CodeUnitCount
+        let start = position + 1
+        guard start + count < bytes.count, bytes[position] == UInt8(ascii: "\""),
+              bytes[start + count] == UInt8(ascii: "\""),
+              keyEquals(TextSpan(start: Int32(start), count: Int32(count), escaped: false), name) else {
+            return false
+        }
+        position = start + count + 1
+        try expect(UInt8(ascii: ":"), "expected ':' after a key")
+        return true
+    }
+
     mutating func openObject() throws(ScanError) {
         try expect(UInt8(ascii: "{"), "expected an object")
     }
 
-    /// True when the span's raw bytes equal `word` (keys are compared unescaped only when plain).
-    func spanEquals(_ span: TextSpan, _ word: StaticString) -> Bool {
-        guard !span.escaped, Int(span.count) == word.utf8CodeUnitCount else { return false }
-        let pointer = word.utf8Start
-        let start = Int(span.start)
-        for offset in 0..<Int(span.count) where bytes[start + offset] != pointer[offset] {
-            return false
+    /// True when the key's raw bytes equal `name`. An escaped key never matches, so a key
+    /// written with escapes is treated as unknown.
+    ///
+    /// The bytes are compared in overlapping 8-byte or 4-byte words. Every load lies within the
+    /// key, and after inlining with a literal `name` the name's words are constants.
+    @inline(__always)
+    func keyEquals(_ key: TextSpan, _ name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard !key.escaped, Int(key.count) == count else { return false }
+        guard count > 0, let base = bytes.baseAddress else { return count == 0 }
+        let keyBytes = UnsafeRawPointer(base + Int(key.start))
+        let nameBytes = UnsafeRawPointer(name.utf8Start)
+        if count < 4 {
+            return memcmp(keyBytes, nameBytes, count) == 0
         }
-        return true
+        if count < 8 {
+            return keyBytes.loadUnaligned(as: UInt32.self) == nameBytes.loadUnaligned(as: UInt32.self)
+                && keyBytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                    == nameBytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        }
+        var offset = 0
+        while offset + 8 < count {
+            if keyBytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != nameBytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset += 8
+        }
+        return keyBytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            == nameBytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
 }
 

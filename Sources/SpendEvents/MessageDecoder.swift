@@ -58,13 +58,16 @@ public struct MessageDecoder: Sendable {
         guard message.count <= maxMessageBytes else {
             return .skipped(.invalid, SkipDetail(field: "message", problem: "is larger than the size limit"))
         }
-        guard UTF8Validation.isValid(message) else {
-            return .skipped(.notJSON, SkipDetail(field: "message", problem: "is not valid UTF-8"))
-        }
         var reader = EnvelopeReader(scanner: JSONScanner(message))
         do {
             try reader.read()
         } catch {
+            // The scanner checks the UTF-8 of every string it reads, and any other byte of 0x80
+            // or above fails the JSON grammar. So a message that scans is valid UTF-8, and for
+            // one that does not, invalid UTF-8 anywhere is reported before the grammar error.
+            guard UTF8Validation.isValid(message) else {
+                return .skipped(.notJSON, SkipDetail(field: "message", problem: "is not valid UTF-8"))
+            }
             switch error {
             case .tooDeep:
                 return .skipped(.invalid, SkipDetail(field: "message", problem: "is nested too deeply"))
@@ -106,21 +109,30 @@ struct EnvelopeReader {
     mutating func read() throws(ScanError) {
         try scanner.openObject()
         var first = true
-        while let key = try scanner.nextKey(first: first) {
+        var expected: EnvelopeField? = .eventID
+        while try scanner.moveToKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "event_id") {
+            let field: EnvelopeField
+            if let predicted = expected, try readKey(named: predicted) {
+                field = predicted
+            } else {
+                field = envelopeField(try scanner.readKey())
+            }
+            if field != .other { expected = field.next }
+            switch field {
+            case .eventID:
                 if let span = try readOptionalString("event_id") {
                     fields.eventID = span
                     hasEventID = true
                 }
-            } else if scanner.spanEquals(key, "event_timestamp") {
+            case .eventTimestamp:
                 eventTimestamp = try readOptionalString("event_timestamp")
-            } else if scanner.spanEquals(key, "event_type") {
+            case .eventType:
                 if let span = try readOptionalString("event_type") {
                     hasEventType = true
                     eventTypeSaysCost = contains(span, "cost")
                 }
-            } else if scanner.spanEquals(key, "data") {
+            case .data:
                 if try scanner.peekKind() == .object {
                     hasData = true
                     try readPayload()
@@ -128,7 +140,7 @@ struct EnvelopeReader {
                     note("data", "is not an object")
                     try scanner.skipValue()
                 }
-            } else {
+            case .sourceService, .schemaVersion, .correlationID, .dataSchemaURI, .metadata, .other:
                 try scanner.skipValue()
             }
         }
@@ -139,44 +151,53 @@ struct EnvelopeReader {
     private mutating func readPayload() throws(ScanError) {
         try scanner.openObject()
         var first = true
-        while let key = try scanner.nextKey(first: first) {
+        var expected: PayloadField? = .correlationID
+        while try scanner.moveToKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "provider") {
+            let field: PayloadField
+            if let predicted = expected, try readKey(named: predicted) {
+                field = predicted
+            } else {
+                field = payloadField(try scanner.readKey())
+            }
+            if field != .other { expected = field.next }
+            switch field {
+            case .provider:
                 fields.provider = try readOptionalString("data.provider")
-            } else if scanner.spanEquals(key, "model") {
+            case .model:
                 fields.model = try readOptionalString("data.model")
-            } else if scanner.spanEquals(key, "service_name") {
+            case .serviceName:
                 fields.service = try readOptionalString("data.service_name")
-            } else if scanner.spanEquals(key, "organization_id") {
+            case .organizationID:
                 fields.organization = try readOptionalString("data.organization_id")
-            } else if scanner.spanEquals(key, "user_id") {
+            case .userID:
                 fields.user = try readOptionalString("data.user_id")
-            } else if scanner.spanEquals(key, "request_type") {
+            case .requestType:
                 fields.requestType = try readOptionalString("data.request_type")
-            } else if scanner.spanEquals(key, "request_timestamp") {
+            case .requestTimestamp:
                 requestTimestamp = try readOptionalString("data.request_timestamp")
-            } else if scanner.spanEquals(key, "cost_estimate_usd") {
+            case .costEstimateUSD:
                 if let money = try readMoney("data.cost_estimate_usd") {
                     fields.cost = money
                     hasCost = true
                 }
-            } else if scanner.spanEquals(key, "cache_cost_savings_usd") {
+            case .cacheCostSavingsUSD:
                 fields.cacheSavings = try readMoney("data.cache_cost_savings_usd")
-            } else if scanner.spanEquals(key, "response_time_ms") {
+            case .responseTimeMS:
                 if let latency = try readCount("data.response_time_ms", rounding: true) {
                     fields.latencyMilliseconds = latency
                     hasLatency = true
                 }
-            } else if scanner.spanEquals(key, "cached") {
+            case .cached:
                 if try readBool("data.cached") == true { fields.cached = true }
-            } else if scanner.spanEquals(key, "token_usage") {
+            case .tokenUsage:
                 try readTokenUsage()
-            } else if scanner.spanEquals(key, "metadata") {
+            case .metadata:
                 try readPayloadMetadata()
-            } else if scanner.spanEquals(key, "success") || scanner.spanEquals(key, "cost_estimate") {
+            case .success, .costEstimate:
                 dataLooksLikeOtherEvent = true
                 try scanner.skipValue()
-            } else {
+            case .correlationID, .other:
                 try scanner.skipValue()
             }
         }
@@ -196,21 +217,61 @@ struct EnvelopeReader {
         }
         try scanner.openObject()
         var first = true
-        while let key = try scanner.nextKey(first: first) {
+        var expected: TokenCount? = .prompt
+        while try scanner.moveToKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "prompt_tokens") {
+            let field: TokenCount
+            if let predicted = expected, try readKey(named: predicted) {
+                field = predicted
+            } else {
+                field = tokenCount(try scanner.readKey())
+            }
+            if field != .other { expected = field.next }
+            switch field {
+            case .prompt:
                 fields.promptTokens = try readCount("data.token_usage.prompt_tokens", rounding: false) ?? 0
-            } else if scanner.spanEquals(key, "completion_tokens") {
+            case .completion:
                 fields.completionTokens = try readCount("data.token_usage.completion_tokens", rounding: false) ?? 0
-            } else if scanner.spanEquals(key, "total_tokens") {
+            case .total:
                 if let total = try readCount("data.token_usage.total_tokens", rounding: false) {
                     fields.totalTokens = total
                     hasTotalTokens = true
                 }
-            } else {
+            case .other:
                 try scanner.skipValue()
             }
         }
+    }
+
+    /// The counts of `token_usage`, in the order in which the producer writes them.
+    private enum TokenCount {
+        case prompt, completion, total, other
+
+        /// The count that usually follows this one on the wire.
+        var next: TokenCount? {
+            switch self {
+            case .prompt: return .completion
+            case .completion: return .total
+            case .total, .other: return nil
+            }
+        }
+    }
+
+    /// Reads the key and its colon when the key names `count`, and returns whether it did.
+    private mutating func readKey(named count: TokenCount) throws(ScanError) -> Bool {
+        switch count {
+        case .prompt: return try scanner.readKey(ifEqualTo: "prompt_tokens")
+        case .completion: return try scanner.readKey(ifEqualTo: "completion_tokens")
+        case .total: return try scanner.readKey(ifEqualTo: "total_tokens")
+        case .other: return false
+        }
+    }
+
+    /// Returns the count of `token_usage` that `key` names.
+    private func tokenCount(_ key: TextSpan) -> TokenCount {
+        if scanner.keyEquals(key, "prompt_tokens") { return .prompt }
+        if scanner.keyEquals(key, "completion_tokens") { return .completion }
+        return scanner.keyEquals(key, "total_tokens") ? .total : .other
     }
 
     /// Reads the payload's free-form metadata, looking only for `"cached": true`.
@@ -223,11 +284,150 @@ struct EnvelopeReader {
         var first = true
         while let key = try scanner.nextKey(first: first) {
             first = false
-            if scanner.spanEquals(key, "cached"), try scanner.peekKind() == .bool {
+            if scanner.keyEquals(key, "cached"), try scanner.peekKind() == .bool {
                 if try scanner.readLiteral() == .true { fields.cached = true }
             } else {
                 try scanner.skipValue()
             }
+        }
+    }
+
+    /// The envelope fields that the decoder reads and the skipped ones of the wire format, in
+    /// the order in which the producer writes them (as in the fixture files).
+    private enum EnvelopeField {
+        case eventID, eventType, eventTimestamp, sourceService, schemaVersion, correlationID, dataSchemaURI, data, metadata
+        case other
+
+        /// The field that usually follows this one on the wire.
+        var next: EnvelopeField? {
+            switch self {
+            case .eventID: return .eventType
+            case .eventType: return .eventTimestamp
+            case .eventTimestamp: return .sourceService
+            case .sourceService: return .schemaVersion
+            case .schemaVersion: return .correlationID
+            case .correlationID: return .dataSchemaURI
+            case .dataSchemaURI: return .data
+            case .data: return .metadata
+            case .metadata, .other: return nil
+            }
+        }
+    }
+
+    /// Reads the key and its colon when the key names `field`, and returns whether it did.
+    ///
+    /// Messages usually list their keys in one order, so trying the expected key first skips
+    /// the scan of the key and the lookup of its name.
+    private mutating func readKey(named field: EnvelopeField) throws(ScanError) -> Bool {
+        switch field {
+        case .eventID: return try scanner.readKey(ifEqualTo: "event_id")
+        case .eventType: return try scanner.readKey(ifEqualTo: "event_type")
+        case .eventTimestamp: return try scanner.readKey(ifEqualTo: "event_timestamp")
+        case .sourceService: return try scanner.readKey(ifEqualTo: "source_service")
+        case .schemaVersion: return try scanner.readKey(ifEqualTo: "schema_version")
+        case .correlationID: return try scanner.readKey(ifEqualTo: "correlation_id")
+        case .dataSchemaURI: return try scanner.readKey(ifEqualTo: "data_schema_uri")
+        case .data: return try scanner.readKey(ifEqualTo: "data")
+        case .metadata: return try scanner.readKey(ifEqualTo: "metadata")
+        case .other: return false
+        }
+    }
+
+    /// Returns the envelope field that `key` names. A switch on the key's length comes first,
+    /// so each key is compared with at most two names.
+    private func envelopeField(_ key: TextSpan) -> EnvelopeField {
+        switch key.count {
+        case 4: return scanner.keyEquals(key, "data") ? .data : .other
+        case 8: return scanner.keyEquals(key, "event_id") ? .eventID : .other
+        case 10: return scanner.keyEquals(key, "event_type") ? .eventType : .other
+        case 15: return scanner.keyEquals(key, "event_timestamp") ? .eventTimestamp : .other
+        default: return .other
+        }
+    }
+
+    /// The payload fields that the decoder reads, the two that mark another event type, and
+    /// `correlation_id`, which it skips but producers write first.
+    private enum PayloadField {
+        case correlationID, provider, model, requestType, costEstimateUSD, tokenUsage, userID, organizationID
+        case serviceName, requestTimestamp, responseTimeMS, cached, cacheCostSavingsUSD, metadata
+        case success, costEstimate, other
+
+        /// The field that usually follows this one on the wire. Most events are no cache hits,
+        /// so `metadata` is expected after `response_time_ms`.
+        var next: PayloadField? {
+            switch self {
+            case .correlationID: return .provider
+            case .provider: return .model
+            case .model: return .requestType
+            case .requestType: return .costEstimateUSD
+            case .costEstimateUSD: return .tokenUsage
+            case .tokenUsage: return .userID
+            case .userID: return .organizationID
+            case .organizationID: return .serviceName
+            case .serviceName: return .requestTimestamp
+            case .requestTimestamp: return .responseTimeMS
+            case .responseTimeMS: return .metadata
+            case .cached: return .cacheCostSavingsUSD
+            case .cacheCostSavingsUSD: return .metadata
+            case .metadata, .success, .costEstimate, .other: return nil
+            }
+        }
+    }
+
+    /// Reads the key and its colon when the key names `field`, and returns whether it did.
+    private mutating func readKey(named field: PayloadField) throws(ScanError) -> Bool {
+        switch field {
+        case .correlationID: return try scanner.readKey(ifEqualTo: "correlation_id")
+        case .provider: return try scanner.readKey(ifEqualTo: "provider")
+        case .model: return try scanner.readKey(ifEqualTo: "model")
+        case .requestType: return try scanner.readKey(ifEqualTo: "request_type")
+        case .costEstimateUSD: return try scanner.readKey(ifEqualTo: "cost_estimate_usd")
+        case .tokenUsage: return try scanner.readKey(ifEqualTo: "token_usage")
+        case .userID: return try scanner.readKey(ifEqualTo: "user_id")
+        case .organizationID: return try scanner.readKey(ifEqualTo: "organization_id")
+        case .serviceName: return try scanner.readKey(ifEqualTo: "service_name")
+        case .requestTimestamp: return try scanner.readKey(ifEqualTo: "request_timestamp")
+        case .responseTimeMS: return try scanner.readKey(ifEqualTo: "response_time_ms")
+        case .cached: return try scanner.readKey(ifEqualTo: "cached")
+        case .cacheCostSavingsUSD: return try scanner.readKey(ifEqualTo: "cache_cost_savings_usd")
+        case .metadata: return try scanner.readKey(ifEqualTo: "metadata")
+        case .success: return try scanner.readKey(ifEqualTo: "success")
+        case .costEstimate: return try scanner.readKey(ifEqualTo: "cost_estimate")
+        case .other: return false
+        }
+    }
+
+    /// Returns the payload field that `key` names, switching on the key's length first.
+    private func payloadField(_ key: TextSpan) -> PayloadField {
+        switch key.count {
+        case 5:
+            return scanner.keyEquals(key, "model") ? .model : .other
+        case 6:
+            return scanner.keyEquals(key, "cached") ? .cached : .other
+        case 7:
+            if scanner.keyEquals(key, "user_id") { return .userID }
+            return scanner.keyEquals(key, "success") ? .success : .other
+        case 8:
+            if scanner.keyEquals(key, "provider") { return .provider }
+            return scanner.keyEquals(key, "metadata") ? .metadata : .other
+        case 11:
+            return scanner.keyEquals(key, "token_usage") ? .tokenUsage : .other
+        case 12:
+            if scanner.keyEquals(key, "service_name") { return .serviceName }
+            return scanner.keyEquals(key, "request_type") ? .requestType : .other
+        case 13:
+            return scanner.keyEquals(key, "cost_estimate") ? .costEstimate : .other
+        case 15:
+            return scanner.keyEquals(key, "organization_id") ? .organizationID : .other
+        case 16:
+            return scanner.keyEquals(key, "response_time_ms") ? .responseTimeMS : .other
+        case 17:
+            if scanner.keyEquals(key, "request_timestamp") { return .requestTimestamp }
+            return scanner.keyEquals(key, "cost_estimate_usd") ? .costEstimateUSD : .other
+        case 22:
+            return scanner.keyEquals(key, "cache_cost_savings_usd") ? .cacheCostSavingsUSD : .other
+        default:
+            return .other
         }
     }
 
@@ -264,8 +464,7 @@ struct EnvelopeReader {
     private mutating func readMoney(_ field: StaticString) throws(ScanError) -> Money? {
         switch try scanner.peekKind() {
         case .number:
-            let range = try scanner.readNumber()
-            guard let (micros, _) = NumberText.scaledInteger(scanner.bytes, range, scale: 6) else {
+            guard let (micros, _) = try scanner.readScaledNumber(scale: 6) else {
                 note(field, "is out of range")
                 return nil
             }
@@ -292,8 +491,7 @@ struct EnvelopeReader {
             try scanner.skipValue()
             return nil
         }
-        let range = try scanner.readNumber()
-        guard let (value, exact) = NumberText.scaledInteger(scanner.bytes, range, scale: 0), value <= Int64(UInt32.max) else {
+        guard let (value, exact) = try scanner.readScaledNumber(scale: 0), value <= Int64(UInt32.max) else {
             note(field, "is out of range")
             return nil
         }

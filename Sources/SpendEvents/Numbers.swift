@@ -8,6 +8,46 @@ enum NumberText {
     static func scaledInteger(
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, scale: Int
     ) -> (value: Int64, exact: Bool)? {
+        if let value = plainScaledInteger(bytes, range, scale: scale) {
+            return (value, true)
+        }
+        return generalScaledInteger(bytes, range, scale: scale)
+    }
+
+    /// Returns the value of the number in `bytes[range]` times 10^`scale`, exactly, when it is
+    /// at most 18 digits with an optional point and no more than `scale` digits after it.
+    /// Returns nil for any other number, including negative ones.
+    @inline(__always)
+    private static func plainScaledInteger(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, scale: Int) -> Int64? {
+        // 18 digits stay below 10^18, so the loop cannot overflow an Int64.
+        guard range.count <= 18 else { return nil }
+        var value: Int64 = 0
+        var fractionDigits = -1
+        for index in range {
+            let byte = bytes[index]
+            if isDigit(byte) {
+                value = value &* 10 &+ Int64(byte &- UInt8(ascii: "0"))
+                if fractionDigits >= 0 { fractionDigits += 1 }
+            } else if byte == UInt8(ascii: "."), fractionDigits < 0 {
+                fractionDigits = 0
+            } else {
+                return nil
+            }
+        }
+        var remainingScale = scale - max(fractionDigits, 0)
+        guard remainingScale >= 0 else { return nil }
+        while remainingScale > 0 {
+            let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+            if overflow { return nil }
+            value = product
+            remainingScale -= 1
+        }
+        return value
+    }
+
+    private static func generalScaledInteger(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, scale: Int
+    ) -> (value: Int64, exact: Bool)? {
         var index = range.lowerBound
         var negative = false
         if bytes[index] == UInt8(ascii: "-") {
@@ -101,52 +141,39 @@ enum NumberText {
     static func timestampMilliseconds(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, count: Int) -> Int64? {
         let end = start + count
         var index = start
-        func number(_ width: Int) -> Int? {
-            guard index + width <= end else { return nil }
-            var value = 0
-            for _ in 0..<width {
-                let byte = bytes[index]
-                guard isDigit(byte) else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-                index += 1
-            }
-            return value
-        }
-        func take(_ byte: UInt8) -> Bool {
-            guard index < end, bytes[index] == byte else { return false }
-            index += 1
-            return true
-        }
-        guard let year = number(4), take(UInt8(ascii: "-")),
-              let month = number(2), take(UInt8(ascii: "-")),
-              let day = number(2) else { return nil }
-        guard take(UInt8(ascii: "T")) || take(UInt8(ascii: "t")) || take(UInt8(ascii: " ")) else { return nil }
-        guard let hour = number(2), take(UInt8(ascii: ":")),
-              let minute = number(2), take(UInt8(ascii: ":")),
-              let second = number(2) else { return nil }
+        guard let year = digits(bytes, &index, end: end, width: 4), take(bytes, &index, end: end, UInt8(ascii: "-")),
+              let month = digits(bytes, &index, end: end, width: 2), take(bytes, &index, end: end, UInt8(ascii: "-")),
+              let day = digits(bytes, &index, end: end, width: 2) else { return nil }
+        guard take(bytes, &index, end: end, UInt8(ascii: "T")) || take(bytes, &index, end: end, UInt8(ascii: "t"))
+            || take(bytes, &index, end: end, UInt8(ascii: " ")) else { return nil }
+        guard let hour = digits(bytes, &index, end: end, width: 2), take(bytes, &index, end: end, UInt8(ascii: ":")),
+              let minute = digits(bytes, &index, end: end, width: 2), take(bytes, &index, end: end, UInt8(ascii: ":")),
+              let second = digits(bytes, &index, end: end, width: 2) else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
               hour < 24, minute < 60, second < 61 else { return nil }
         var milliseconds = 0
-        if take(UInt8(ascii: ".")) {
-            var digits = 0
+        if take(bytes, &index, end: end, UInt8(ascii: ".")) {
+            var fractionDigits = 0
             while index < end, isDigit(bytes[index]) {
-                if digits < 3 { milliseconds = milliseconds * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
-                digits += 1
+                if fractionDigits < 3 { milliseconds = milliseconds * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+                fractionDigits += 1
                 index += 1
             }
-            guard digits > 0 else { return nil }
-            for _ in digits..<max(digits, 3) { milliseconds *= 10 }
+            guard fractionDigits > 0 else { return nil }
+            for _ in fractionDigits..<max(fractionDigits, 3) { milliseconds *= 10 }
         }
         var offsetSeconds = 0
         if index < end {
-            if take(UInt8(ascii: "Z")) || take(UInt8(ascii: "z")) {
+            if take(bytes, &index, end: end, UInt8(ascii: "Z")) || take(bytes, &index, end: end, UInt8(ascii: "z")) {
                 // UTC.
-            } else if index < end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            } else if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
                 let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
                 index += 1
-                guard let offsetHours = number(2) else { return nil }
-                _ = take(UInt8(ascii: ":"))
-                guard let offsetMinutes = number(2), offsetHours < 24, offsetMinutes < 60 else { return nil }
+                guard let offsetHours = digits(bytes, &index, end: end, width: 2) else { return nil }
+                _ = take(bytes, &index, end: end, UInt8(ascii: ":"))
+                guard let offsetMinutes = digits(bytes, &index, end: end, width: 2), offsetHours < 24, offsetMinutes < 60 else {
+                    return nil
+                }
                 offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
             }
         }
@@ -154,6 +181,28 @@ enum NumberText {
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
         return seconds * 1000 + Int64(milliseconds)
+    }
+
+    /// Reads exactly `width` decimal digits at `index` and moves past them, or returns nil.
+    @inline(__always)
+    private static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, end: Int, width: Int) -> Int? {
+        guard index + width <= end else { return nil }
+        var value = 0
+        for offset in 0..<width {
+            let byte = bytes[index + offset]
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        index += width
+        return value
+    }
+
+    /// Moves past `byte` when it is at `index` and returns whether it was.
+    @inline(__always)
+    private static func take(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, end: Int, _ byte: UInt8) -> Bool {
+        guard index < end, bytes[index] == byte else { return false }
+        index += 1
+        return true
     }
 
     /// Days from 1970-01-01 to the given proleptic Gregorian date.

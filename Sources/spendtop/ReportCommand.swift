@@ -160,7 +160,11 @@ func runReport(_ arguments: [String]) throws -> Int32 {
     }
     switch options.format {
     case .screen: output = ""
-    case .json: output = ReportFormat.json(result, top: options.top)
+    case .json:
+        // The JSON of a large report is tens of megabytes, so its bytes go out unconverted.
+        let bytes = ReportFormat.jsonBytes(result, top: options.top)
+        bytes.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
+        return 0
     case .csv: output = ReportFormat.csv(result, top: options.top)
     case .table: output = ReportFormat.table(result, top: options.top ?? 10)
     }

@@ -19,7 +19,7 @@ final class DashboardEndToEndTests: XCTestCase {
         let binary = try BinaryRunner.binary.path
         let fixture = BinaryRunner.fixtures.appendingPathComponent("cost_tracking.jsonl").path
         return "\(binary) --file \(fixture) --window all --snapshot-dir \(snapshotDirectory.path) \(extra); "
-            + "echo exit=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; sleep 30"
+            + "echo exit=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; echo terminal-modes-done; sleep 30"
     }
 
     func testPickOrganizationDrillFreezeSnapshotResizeQuit() throws {
@@ -71,7 +71,9 @@ final class DashboardEndToEndTests: XCTestCase {
         try session.resize(width: 40, height: 10)
         try session.waitFor("too small")
         try session.send("q")
-        screen = try session.waitFor("exit=0")
+        // The terminal modes are printed after the exit status, so wait for the line after them.
+        screen = try session.waitFor("terminal-modes-done")
+        XCTAssertTrue(screen.contains("exit=0"), screen)
         XCTAssertTrue(screen.contains("icanon"), "the terminal was not restored:\n\(screen)")
         XCTAssertTrue(screen.contains("echo"), "the terminal was not restored:\n\(screen)")
     }
@@ -87,7 +89,8 @@ final class DashboardEndToEndTests: XCTestCase {
             kill.arguments = ["-\(signal)", "-P", pid, "spendtop"]
             try kill.run()
             kill.waitUntilExit()
-            let screen = try session.waitFor("exit=\(status)")
+            let screen = try session.waitFor("terminal-modes-done")
+            XCTAssertTrue(screen.contains("exit=\(status)"), screen)
             XCTAssertTrue(screen.contains("icanon"), "SIG\(signal) left the terminal raw:\n\(screen)")
         }
     }

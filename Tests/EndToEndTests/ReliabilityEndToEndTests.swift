@@ -68,7 +68,7 @@ final class ReliabilityEndToEndTests: XCTestCase {
     private func dashboardCommand(_ arguments: [String], environment: String = "") throws -> String {
         let binary = try BinaryRunner.binary.path
         return "\(environment) \(TmuxSession.shellCommand([binary] + arguments)); "
-            + "echo exit=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; sleep 60"
+            + "echo exit=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; echo terminal-modes-done; sleep 60"
     }
 
     /// Runs `spendtop emit` and returns its totals: events, spend in micro-dollars, cache hits.
@@ -123,7 +123,8 @@ final class ReliabilityEndToEndTests: XCTestCase {
         XCTAssertTrue(session.isRunning)
 
         try session.send("q")
-        screen = try session.waitFor("exit=0")
+        screen = try session.waitFor("terminal-modes-done")
+        XCTAssertTrue(screen.contains("exit=0"), screen)
         XCTAssertTrue(screen.contains("icanon"), "the terminal was not restored:\n\(screen)")
         XCTAssertTrue(screen.contains("echo"), "the terminal was not restored:\n\(screen)")
     }
@@ -297,7 +298,9 @@ final class ReliabilityEndToEndTests: XCTestCase {
         let fixture = BinaryRunner.fixtures.appendingPathComponent("cost_tracking.jsonl")
         let command = try dashboardCommand(["--file", fixture.path, "--refresh", "200"], environment: "SPENDTOP_FAIL_AFTER_FRAMES=5")
         let session = try TmuxSession(command: command, width: 200, height: 50)
-        let screen = try session.waitFor("exit=1")
+        // The terminal modes are printed after the exit status, so wait for the line after them.
+        let screen = try session.waitFor("terminal-modes-done")
+        XCTAssertTrue(screen.contains("exit=1"), screen)
         XCTAssertTrue(screen.contains("spendtop: the dashboard stopped after 5 frames"), screen)
         XCTAssertTrue(screen.contains("icanon"), "the terminal was not restored:\n\(screen)")
         XCTAssertTrue(screen.contains("echo"), "the terminal was not restored:\n\(screen)")
