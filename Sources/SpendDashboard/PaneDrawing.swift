@@ -72,10 +72,9 @@ extension FrameDrawer {
     /// Returns one line about `pane`, for layouts without room for its box.
     private func summary(of pane: PaneKind, width: Int) -> (String, Role) {
         if let dimension = pane.dimension {
-            let tableRows = rows.tableRows(dimension)
-            guard let first = tableRows.first else { return ("no events", .dim) }
+            guard let first = rows.tableRows(dimension, ranks: 0..<1).first else { return ("no events", .dim) }
             let share = Format.percent(first.spend.micros, of: data.result.total.spend.micros)
-            return ("\(key(first.key, dimension: dimension)) \(Format.dollars(first.spend)) \(share), \(tableRows.count) rows", .normal)
+            return ("\(key(first.key, dimension: dimension)) \(Format.dollars(first.spend)) \(share), \(rows.tableRowCount(dimension)) rows", .normal)
         }
         switch pane {
         case .latency:
@@ -107,8 +106,21 @@ extension FrameDrawer {
 
     // MARK: Tables
 
-    /// Draws a header row and the rows that fit, scrolled so the selected row shows.
-    private mutating func drawTable(_ pane: PaneKind, in rect: Rect, columns: [TableColumn], rows tableRows: [[TableCell]], empty: String) {
+    /// The indexes of the rows of `pane` that fit in `rect` below the table's header, scrolled so
+    /// the selected row shows. Only these rows are formatted, because a pane can have 100,000 rows.
+    private func visibleRows(_ pane: PaneKind, count: Int, in rect: Rect) -> Range<Int> {
+        let visible = rect.height - 1
+        guard visible > 0, count > 0 else { return 0..<0 }
+        let selected = min(view.selectedRow(in: pane), count - 1)
+        let first = selected < visible ? 0 : selected - visible + 1
+        return first..<min(count, first + visible)
+    }
+
+    /// Draws a header row and the visible rows, `tableRows`, which start at row `firstRow` of
+    /// `rowCount` (see `visibleRows`).
+    private mutating func drawTable(
+        _ pane: PaneKind, in rect: Rect, columns: [TableColumn], rows tableRows: [[TableCell]], firstRow: Int, rowCount: Int, empty: String
+    ) {
         guard rect.height > 0 else { return }
         var x = rect.x
         for column in columns {
@@ -125,13 +137,13 @@ extension FrameDrawer {
         }
         let visible = rect.height - 1
         guard visible > 0 else { return }
-        if tableRows.isEmpty {
+        if rowCount == 0 {
             buffer.writeFitted(empty, x: rect.x, y: rect.y + 1, width: rect.width, role: .dim, glyphs: glyphs)
             return
         }
-        let selected = min(view.selectedRow(in: pane), tableRows.count - 1)
-        let first = selected < visible ? 0 : selected - visible + 1
-        for (offset, cells) in tableRows.dropFirst(first).prefix(visible).enumerated() {
+        let selected = min(view.selectedRow(in: pane), rowCount - 1)
+        let first = firstRow
+        for (offset, cells) in tableRows.prefix(visible).enumerated() {
             let y = rect.y + 1 + offset
             var x = rect.x
             for (column, cell) in zip(columns, cells) {
@@ -178,7 +190,9 @@ extension FrameDrawer {
             TableColumn(title: "p95", width: 7, sort: .latency),
             TableColumn(title: "cache", width: 5),
         ], width: rect.width, minimumKeyWidth: 12)
-        let tableRows = rows.tableRows(dimension).map { row -> [TableCell] in
+        let rowCount = rows.tableRowCount(dimension)
+        let shown = visibleRows(pane, count: rowCount, in: rect)
+        let tableRows = rows.tableRows(dimension, ranks: shown).map { row -> [TableCell] in
             var keyCell = TableCell(key(row.key, dimension: dimension), row.key == nil ? .dim : .normal)
             if let budget = budget(for: dimension, key: row.key) {
                 let severity = budgetSeverity(budget)
@@ -194,7 +208,7 @@ extension FrameDrawer {
                 TableCell(Format.percent(row.cacheHits, of: row.requests), .dim),
             ]
         }
-        drawTable(pane, in: rect, columns: columns, rows: tableRows, empty: "no events in this window")
+        drawTable(pane, in: rect, columns: columns, rows: tableRows, firstRow: shown.lowerBound, rowCount: rowCount, empty: "no events in this window")
     }
 
     /// The budget whose scope is this row (`org:NAME`, `provider:NAME`, `service:NAME`), if any.
@@ -218,7 +232,9 @@ extension FrameDrawer {
             TableColumn(title: "p99", width: 7, sort: .latency),
             TableColumn(title: "max", width: 7),
         ], width: rect.width, minimumKeyWidth: 12)
-        let tableRows = rows.latencyRows().map { entry -> [TableCell] in
+        let allRows = rows.latencyRows()
+        let shown = visibleRows(.latency, count: allRows.count, in: rect)
+        let tableRows = allRows[shown].map { entry -> [TableCell] in
             let latency = entry.row.latency
             let name = entry.dimension == .provider ? (entry.row.key ?? "(none)") : "  " + (entry.row.key ?? "(none)")
             return [
@@ -229,7 +245,7 @@ extension FrameDrawer {
                 TableCell(Format.milliseconds(latency.max), .dim),
             ]
         }
-        drawTable(.latency, in: rect, columns: columns, rows: tableRows, empty: "no events in this window")
+        drawTable(.latency, in: rect, columns: columns, rows: tableRows, firstRow: shown.lowerBound, rowCount: allRows.count, empty: "no events in this window")
     }
 
     private mutating func drawTail(in rect: Rect) {
@@ -253,7 +269,8 @@ extension FrameDrawer {
         }
         let order = widened.count >= 2 ? [1, 0] + Array(2..<widened.count) : [0]
         let ordered = order.map { widened[$0] }
-        let tableRows = data.tail.map { line -> [TableCell] in
+        let shown = visibleRows(.tail, count: data.tail.count, in: rect)
+        let tableRows = data.tail[shown].map { line -> [TableCell] in
             let cells = [
                 TableCell(line.model + (line.cached ? " (cached)" : ""), line.cached ? .dim : .normal),
                 TableCell(time(line.timeMs), .dim),
@@ -265,7 +282,7 @@ extension FrameDrawer {
             ]
             return order.map { cells[$0] }
         }
-        drawTable(.tail, in: rect, columns: ordered, rows: tableRows, empty: "no events yet")
+        drawTable(.tail, in: rect, columns: ordered, rows: tableRows, firstRow: shown.lowerBound, rowCount: data.tail.count, empty: "no events yet")
     }
 
     private mutating func drawQuality(in rect: Rect) {
@@ -275,14 +292,16 @@ extension FrameDrawer {
             TableColumn(title: "count", width: 12),
             TableColumn(title: "share", width: 6),
         ], width: rect.width, minimumKeyWidth: 12)
-        let tableRows = rows.qualityRows().map { row -> [TableCell] in
+        let allRows = rows.qualityRows()
+        let shown = visibleRows(.quality, count: allRows.count, in: rect)
+        let tableRows = allRows[shown].map { row -> [TableCell] in
             [
                 TableCell("\(row.severity.glyph(glyphs)) \(row.label)", row.severity.role),
                 TableCell(Format.count(row.value), row.severity.role),
                 TableCell(Format.percent(row.value, of: messages), .dim),
             ]
         }
-        drawTable(.quality, in: rect, columns: columns, rows: tableRows, empty: "")
+        drawTable(.quality, in: rect, columns: columns, rows: tableRows, firstRow: shown.lowerBound, rowCount: allRows.count, empty: "")
     }
 
     private func budgetSeverity(_ budget: BudgetStatus) -> Severity {
@@ -300,7 +319,8 @@ extension FrameDrawer {
             TableColumn(title: "burn", width: 10),
             TableColumn(title: "runs out", width: 8),
         ], width: rect.width, minimumKeyWidth: 12)
-        let tableRows = data.budgets.map { budget -> [TableCell] in
+        let shown = visibleRows(.budgets, count: data.budgets.count, in: rect)
+        let tableRows = data.budgets[shown].map { budget -> [TableCell] in
             let severity = budgetSeverity(budget)
             let exhaustion: String
             if budget.fractionUsed >= 1 {
@@ -319,7 +339,7 @@ extension FrameDrawer {
                 TableCell(exhaustion, severity == .ok ? .normal : severity.role),
             ]
         }
-        drawTable(.budgets, in: rect, columns: columns, rows: tableRows, empty: "no budgets; set one with --budget total=200/day")
+        drawTable(.budgets, in: rect, columns: columns, rows: tableRows, firstRow: shown.lowerBound, rowCount: data.budgets.count, empty: "no budgets; set one with --budget total=200/day")
     }
 
     // MARK: Timeline

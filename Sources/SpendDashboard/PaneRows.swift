@@ -54,7 +54,24 @@ public struct PaneRows: Sendable {
 
     /// Returns the rows of a table pane, sorted by `sort`.
     func tableRows(_ dimension: Dimension) -> [ReportRow] {
-        sorted(data.result.rows[dimension] ?? [])
+        tableRows(dimension, ranks: 0..<tableRowCount(dimension))
+    }
+
+    func tableRowCount(_ dimension: Dimension) -> Int {
+        data.result.rows[dimension]?.count ?? 0
+    }
+
+    /// Returns the rows of a table pane at positions `ranks` of the `sort` order. A frame shows a
+    /// few dozen of up to 100,000 user rows, so only the rows up to `ranks.upperBound` are
+    /// ordered when they are few.
+    func tableRows(_ dimension: Dimension, ranks: Range<Int>) -> [ReportRow] {
+        let rows = data.result.rows[dimension] ?? []
+        let ranks = ranks.clamped(to: 0..<rows.count)
+        guard !ranks.isEmpty else { return [] }
+        if sort == .spend { return Array(rows[ranks]) }
+        let order = RowOrder(rows: rows, sort: sort)
+        let leading = order.leadingIndexes(ranks.upperBound)
+        return leading[ranks].map { rows[$0] }
     }
 
     func latencyRows() -> [LatencyRow] {
@@ -83,7 +100,7 @@ public struct PaneRows: Sendable {
 
     /// Returns the number of selectable rows in `pane`.
     public func count(in pane: PaneKind) -> Int {
-        if let dimension = pane.dimension { return tableRows(dimension).count }
+        if let dimension = pane.dimension { return tableRowCount(dimension) }
         switch pane {
         case .latency: return latencyRows().count
         case .tail: return data.tail.count
@@ -96,8 +113,7 @@ public struct PaneRows: Sendable {
     /// Returns the filter term that Enter on row `index` of `pane` adds, or nil when the row has none.
     public func drillTarget(in pane: PaneKind, at index: Int) -> DrillTarget? {
         if let dimension = pane.dimension {
-            let rows = tableRows(dimension)
-            guard rows.indices.contains(index), let key = rows[index].key else { return nil }
+            guard let key = tableRows(dimension, ranks: index..<(index + 1)).first?.key else { return nil }
             return DrillTarget(field: DrillTarget.field(for: dimension), value: key)
         }
         switch pane {
@@ -151,25 +167,115 @@ public struct PaneRows: Sendable {
         return filter.text(replacingUserValues: redacted)
     }
 
-    private func sorted(_ rows: [ReportRow]) -> [ReportRow] {
+}
+
+/// The order of a table's rows under a sort other than spend. Rows that tie keep their order,
+/// which is the engine's spend order.
+final class RowOrder {
+    let rows: [ReportRow]
+    let sort: SortOrder
+    /// The lowercased key of each row that a name comparison needed, computed once per row.
+    private var lowercasedKeys: [String?]
+
+    init(rows: [ReportRow], sort: SortOrder) {
+        self.rows = rows
+        self.sort = sort
+        lowercasedKeys = sort == .name ? Array(repeating: nil, count: rows.count) : []
+    }
+
+    /// Returns whether row `first` comes before row `second`.
+    func precedes(_ first: Int, _ second: Int) -> Bool {
+        let order: Int
         switch sort {
         case .spend:
-            return rows
+            order = 0
         case .requests:
-            return stableSorted(rows) { $0.requests > $1.requests }
+            order = Self.compare(rows[second].requests, rows[first].requests)
         case .latency:
-            return stableSorted(rows) { $0.latency.p95 > $1.latency.p95 }
+            order = Self.compare(rows[second].latency.p95, rows[first].latency.p95)
         case .name:
-            return stableSorted(rows) { ($0.key ?? "").lowercased() < ($1.key ?? "").lowercased() }
+            order = compareNames(first, second)
+        }
+        return order != 0 ? order < 0 : first < second
+    }
+
+    /// Returns the indexes of the first `count` rows in order. Keeps the best `count` rows seen
+    /// in a heap whose root is the last of them, unless `count` is a large part of the rows,
+    /// where sorting them all is faster.
+    func leadingIndexes(_ count: Int) -> [Int] {
+        let count = min(count, rows.count)
+        if count * 8 >= rows.count {
+            return Array(rows.indices.sorted(by: precedes).prefix(count))
+        }
+        var heap: [Int] = []
+        heap.reserveCapacity(count)
+        for index in rows.indices {
+            if heap.count < count {
+                heap.append(index)
+                siftUp(&heap, from: heap.count - 1)
+            } else if precedes(index, heap[0]) {
+                heap[0] = index
+                siftDown(&heap, from: 0)
+            }
+        }
+        return heap.sorted(by: precedes)
+    }
+
+    /// Restores the heap, whose parents never precede their children, after an append.
+    private func siftUp(_ heap: inout [Int], from start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard precedes(heap[parent], heap[child]) else { return }
+            heap.swapAt(parent, child)
+            child = parent
         }
     }
 
-    private func stableSorted(_ rows: [ReportRow], by isBefore: (ReportRow, ReportRow) -> Bool) -> [ReportRow] {
-        rows.enumerated().sorted { lhs, rhs in
-            if isBefore(lhs.element, rhs.element) { return true }
-            if isBefore(rhs.element, lhs.element) { return false }
-            return lhs.offset < rhs.offset
-        }.map(\.element)
+    /// Restores the heap after its root was replaced.
+    private func siftDown(_ heap: inout [Int], from start: Int) {
+        var parent = start
+        while true {
+            var last = parent
+            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count && precedes(heap[last], heap[child]) {
+                last = child
+            }
+            guard last != parent else { return }
+            heap.swapAt(parent, last)
+            parent = last
+        }
+    }
+
+    private static func compare(_ first: Int64, _ second: Int64) -> Int {
+        first < second ? -1 : (first > second ? 1 : 0)
+    }
+
+    /// Compares the keys of rows `first` and `second` like their `lowercased()` forms. Two ASCII
+    /// keys are compared byte by byte, which gives the same order without allocating.
+    private func compareNames(_ first: Int, _ second: Int) -> Int {
+        var left = rows[first].key ?? ""
+        var right = rows[second].key ?? ""
+        let ascii = left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes -> Int? in
+                guard leftBytes.allSatisfy({ $0 < 0x80 }), rightBytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                for (leftByte, rightByte) in zip(leftBytes, rightBytes) {
+                    let leftLower = leftByte &+ (leftByte >= 0x41 && leftByte <= 0x5A ? 0x20 : 0)
+                    let rightLower = rightByte &+ (rightByte >= 0x41 && rightByte <= 0x5A ? 0x20 : 0)
+                    if leftLower != rightLower { return leftLower < rightLower ? -1 : 1 }
+                }
+                return Self.compare(Int64(leftBytes.count), Int64(rightBytes.count))
+            }
+        }
+        if let ascii { return ascii }
+        let (leftLower, rightLower) = (lowercasedKey(first), lowercasedKey(second))
+        return leftLower < rightLower ? -1 : (leftLower == rightLower ? 0 : 1)
+    }
+
+    private func lowercasedKey(_ index: Int) -> String {
+        if let known = lowercasedKeys[index] { return known }
+        let lowered = (rows[index].key ?? "").lowercased()
+        lowercasedKeys[index] = lowered
+        return lowered
     }
 }
 

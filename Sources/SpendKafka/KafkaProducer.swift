@@ -63,14 +63,18 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Queues `value` for `topic` and `partition` (nil lets the partitioner choose). When
     /// librdkafka's queue is full it waits for deliveries and tries again.
     public func send(_ value: [UInt8], topic: String, partition: Int32? = nil) throws {
+        try value.withUnsafeBytes { try send($0, topic: topic, partition: partition) }
+    }
+
+    /// Queues a copy of `value` like `send(_:topic:partition:)`, for a caller that keeps many
+    /// messages in one buffer.
+    public func send(_ value: UnsafeRawBufferPointer, topic: String, partition: Int32? = nil) throws {
         let topicHandle = try handle(for: topic)
         while true {
             // RD_KAFKA_MSG_F_COPY: librdkafka copies the bytes, so the buffer only needs to live
             // for the duration of the call.
-            let result = value.withUnsafeBytes { bytes in
-                rd_kafka_produce(topicHandle, partition ?? RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                 UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count, nil, 0, nil)
-            }
+            let result = rd_kafka_produce(topicHandle, partition ?? RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                          UnsafeMutableRawPointer(mutating: value.baseAddress), value.count, nil, 0, nil)
             if result == 0 {
                 rd_kafka_poll(client.pointer, 0)
                 return

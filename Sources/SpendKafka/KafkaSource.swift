@@ -10,13 +10,15 @@ import Foundation
 ///
 /// Two threads run per source, outside the Swift concurrency pool: one serves librdkafka's
 /// callbacks (errors and statistics, which drive `status.connection`), and one fetches batches with
-/// `rd_kafka_consume_batch_queue` and appends them to a queue that `drain` empties. When the
-/// queue contains `maximumQueuedMessages`, the fetching thread waits, and librdkafka stops fetching
-/// once its own buffer fills.
+/// `rd_kafka_consume_batch_queue` and appends them to a queue that `drainBatches` and `drain`
+/// empty. When the queue contains `maximumQueuedMessages`, the fetching thread waits, and
+/// librdkafka stops fetching once its own buffer fills.
 public final class KafkaSource: @unchecked Sendable {
     public let options: KafkaSourceOptions
     /// The queued-message count at which the fetching thread waits for `drain`.
     public let maximumQueuedMessages: Int
+    /// The `fetch.max.bytes` a source sets unless its properties give another.
+    public static let defaultFetchMaxBytes = 4 * 1024 * 1024
 
     private let client: ClientHandle
     private let logFile: KafkaLogFile?
@@ -24,6 +26,8 @@ public final class KafkaSource: @unchecked Sendable {
     /// The consumer queue (`rd_kafka_queue_t`), owned by this object and destroyed in `stop()`.
     private let consumerQueue: OpaquePointer
     private let threadsFinished = DispatchGroup()
+    /// The batches that exist; the client is closed after the last one is released.
+    private let leases = MessageLeases()
     private let lifecycleLock = NSLock()
     private var started = false
     private var stopped = false
@@ -48,6 +52,12 @@ public final class KafkaSource: @unchecked Sendable {
             // up to 10 s, so a consumer catches up before a small retention drops the backlog.
             KafkaProperty(name: "reconnect.backoff.ms", value: "100"),
             KafkaProperty(name: "reconnect.backoff.max.ms", value: "1000"),
+            // Fetch responses of at most 4 MiB instead of librdkafka's 50 MB: reading a backlog
+            // from the embedded broker, the source alone ran two to three times as fast with them
+            // (`spendtop bench`, figures in BENCHMARKS.md). librdkafka keeps one fetch in flight
+            // per broker, so a link with 50 ms round trips then carries at most about 80 MB/s.
+            // Raise it with -X fetch.max.bytes for such links.
+            KafkaProperty(name: "fetch.max.bytes", value: String(Self.defaultFetchMaxBytes)),
         ]
         if let groupID = options.groupID {
             properties.append(KafkaProperty(name: "group.id", value: groupID))
@@ -127,10 +137,22 @@ public final class KafkaSource: @unchecked Sendable {
         fetchThread.start()
     }
 
-    /// Removes and returns the queued messages, in order per partition. Waits up to `timeout`
-    /// seconds for the first one when none is queued; returns an empty array on timeout or stop.
+    /// Removes and returns the queued batches, in order per partition, with the values still in
+    /// librdkafka's buffers. Waits up to `timeout` seconds for the first one when none is queued;
+    /// returns an empty array on timeout or stop.
+    ///
+    /// Release the batches soon: the source's memory grows with those held, and after `stop()` the
+    /// client is closed only once the last one is released.
+    public func drainBatches(waitingUpTo timeout: Double = 0) -> [KafkaMessageBatch] {
+        state.takeBatches(waitingUntil: Date().addingTimeInterval(timeout))
+    }
+
+    /// Removes and returns copies of the queued messages, like `drainBatches` but with each value
+    /// copied into an array.
     public func drain(waitingUpTo timeout: Double = 0) -> [KafkaMessage] {
-        state.takeMessages(waitingUntil: Date().addingTimeInterval(timeout))
+        drainBatches(waitingUpTo: timeout).flatMap { batch in
+            (0..<batch.count).map { batch.message(at: $0) }
+        }
     }
 
     /// The connection, partitions with lag, and throughput at this moment.
@@ -152,6 +174,9 @@ public final class KafkaSource: @unchecked Sendable {
     }
 
     /// Stops both threads, closes the consumer and destroys the client. Later calls do nothing.
+    ///
+    /// When a caller still holds batches from `drainBatches`, the client is closed and destroyed
+    /// on the thread that releases the last of them, after this returns.
     public func stop() {
         lifecycleLock.lock()
         defer { lifecycleLock.unlock() }
@@ -159,13 +184,24 @@ public final class KafkaSource: @unchecked Sendable {
         stopped = true
         state.requestStop()
         if started {
+            // Both threads wait in librdkafka for up to 200 ms; yielding their queues returns
+            // them at once, so stopping does not wait for those timeouts.
+            rd_kafka_queue_yield(consumerQueue)
+            if let mainQueue = rd_kafka_queue_get_main(client.pointer) {
+                rd_kafka_queue_yield(mainQueue)
+                rd_kafka_queue_destroy(mainQueue)
+            }
             threadsFinished.wait()
         }
-        rd_kafka_queue_destroy(consumerQueue)
-        // With a group this leaves it; without one it only releases the assignment.
-        rd_kafka_consumer_close(client.pointer)
-        client.destroy()
-        logFile?.write(severity: "INFO", facility: "spendtop", message: "consumer stopped")
+        state.dropQueued()
+        let (client, consumerQueue, logFile) = (self.client, self.consumerQueue, self.logFile)
+        leases.whenAllReleased {
+            rd_kafka_queue_destroy(consumerQueue)
+            // With a group this leaves it; without one it only releases the assignment.
+            rd_kafka_consumer_close(client.pointer)
+            client.destroy()
+            logFile?.write(severity: "INFO", facility: "spendtop", message: "consumer stopped")
+        }
     }
 
     // MARK: - Fetching thread
@@ -173,11 +209,13 @@ public final class KafkaSource: @unchecked Sendable {
     private func runFetchLoop() {
         guard assignAtStart() else { return }
 
-        // librdkafka fills this array with message pointers; each message is destroyed after it
-        // is copied, and the array itself is freed when the loop ends.
+        // librdkafka fills this array with message pointers. The messages without an error move
+        // into a KafkaMessageBatch, which destroys them; the array is freed when the loop ends.
         let batchCapacity = 1000
         let batch = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: batchCapacity)
         defer { batch.deallocate() }
+        var fetched: [UnsafeMutablePointer<rd_kafka_message_t>] = []
+        fetched.reserveCapacity(batchCapacity)
 
         var topicNames: [OpaquePointer: String] = [:]
         var nextTick = Date().addingTimeInterval(1)
@@ -188,17 +226,17 @@ public final class KafkaSource: @unchecked Sendable {
             if count < 0 {
                 log("consume failed: \(KafkaError.text(of: rd_kafka_last_error()))")
             }
-            var messages: [KafkaMessage] = []
-            messages.reserveCapacity(max(0, count))
+            fetched.removeAll(keepingCapacity: true)
             for index in 0..<max(0, count) {
                 guard let message = batch[index] else { continue }
-                defer { rd_kafka_message_destroy(message) }
-                if let copied = copy(message, topicNames: &topicNames) {
-                    messages.append(copied)
+                if isDeliverable(message) {
+                    fetched.append(message)
+                } else {
+                    rd_kafka_message_destroy(message)
                 }
             }
-            if !messages.isEmpty {
-                state.append(messages, limit: maximumQueuedMessages)
+            if !fetched.isEmpty {
+                state.append(KafkaMessageBatch(fetched, topicNames: &topicNames, leases: leases), limit: maximumQueuedMessages)
             }
 
             let now = Date()
@@ -214,35 +252,17 @@ public final class KafkaSource: @unchecked Sendable {
         }
     }
 
-    /// Copies a fetched message into a value, or logs its error and returns nil.
-    private func copy(_ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String]) -> KafkaMessage? {
+    /// Returns whether a fetched message carries a value rather than an error, and logs the error.
+    private func isDeliverable(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> Bool {
         let fields = message.pointee
         guard fields.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if fields.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 // rd_kafka_message_errstr returns a string owned by the message.
                 log("fetch error on partition \(fields.partition): \(String(cString: rd_kafka_message_errstr(message)))")
             }
-            return nil
+            return false
         }
-        var topic = ""
-        if let topicHandle = fields.rkt {
-            if let known = topicNames[topicHandle] {
-                topic = known
-            } else {
-                topic = String(cString: rd_kafka_topic_name(topicHandle))
-                topicNames[topicHandle] = topic
-            }
-        }
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-        let value: [UInt8]
-        if let payload = fields.payload, fields.len > 0 {
-            value = Array(UnsafeRawBufferPointer(start: payload, count: fields.len))
-        } else {
-            value = []
-        }
-        return KafkaMessage(topic: topic, partition: fields.partition, offset: fields.offset,
-                            timestampMs: timestamp >= 0 ? timestamp : nil, value: value)
+        return true
     }
 
     // MARK: - Assignment
@@ -337,25 +357,57 @@ public final class KafkaSource: @unchecked Sendable {
 
     /// Reads the low and high watermark of each partition from the brokers, retrying until all
     /// are read. Returns nil when stopped first.
+    ///
+    /// Each round sends two ListOffsets requests per broker for all partitions at once, where
+    /// `rd_kafka_query_watermark_offsets` takes two round trips per partition: with 89 partitions
+    /// on the embedded broker that was about 20 ms of the source's start.
     private func queryWatermarks(_ partitions: [TopicPartition]) -> [TopicPartition: (low: Int64, high: Int64)]? {
         var result: [TopicPartition: (low: Int64, high: Int64)] = [:]
-        for partition in partitions {
-            while true {
-                if state.isStopping { return nil }
-                var low: Int64 = -1
-                var high: Int64 = -1
-                let code = rd_kafka_query_watermark_offsets(client.pointer, partition.topic, partition.partition, &low, &high, 2000)
-                // A reply can succeed with -1 offsets when one of its two ListOffsets requests
-                // failed; -1 would mean "the end" to assign and "nothing to read" to untilEnd.
-                if code == RD_KAFKA_RESP_ERR_NO_ERROR, low >= 0, high >= 0 {
+        var pending = partitions
+        while !pending.isEmpty {
+            if state.isStopping { return nil }
+            let lows = listOffsets(pending, at: Int64(RD_KAFKA_OFFSET_BEGINNING))
+            let highs = listOffsets(pending, at: Int64(RD_KAFKA_OFFSET_END))
+            for partition in pending {
+                // A failed request, or one partition's error, leaves -1 or no entry, and -1 would
+                // mean "the end" to assign and "nothing to read" to untilEnd.
+                if let low = lows[partition], let high = highs[partition], low >= 0, high >= 0 {
                     result[partition] = (low, high)
-                    break
                 }
-                log("reading the watermarks of \(partition.topic)/\(partition.partition) failed, retrying: \(KafkaError.text(of: code))")
+            }
+            pending = pending.filter { result[$0] == nil }
+            if !pending.isEmpty {
+                log("reading the watermarks of \(pending.count) partitions failed, retrying: " + pending.prefix(5).map { "\($0.topic)/\($0.partition)" }.joined(separator: " "))
                 Thread.sleep(forTimeInterval: 0.2)
             }
         }
         return result
+    }
+
+    /// Returns the offset that the brokers list for `position` in each partition: the earliest
+    /// retained offset for `RD_KAFKA_OFFSET_BEGINNING`, the high watermark for
+    /// `RD_KAFKA_OFFSET_END`. A partition whose lookup failed is missing or -1.
+    private func listOffsets(_ partitions: [TopicPartition], at position: Int64) -> [TopicPartition: Int64] {
+        // The list is owned here and destroyed by the defer; librdkafka writes the results into it.
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)!.pointee.offset = position
+        }
+        // ListOffsets takes the logical offsets -2 (earliest) and -1 (latest) in place of a time.
+        let code = rd_kafka_offsets_for_times(client.pointer, list, 2000)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            log("listing offsets failed: \(KafkaError.text(of: code))")
+            return [:]
+        }
+        var offsets: [TopicPartition: Int64] = [:]
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            if element.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+            }
+        }
+        return offsets
     }
 
     /// The first offset at or after `timeMs` in each partition where the brokers find one.

@@ -4,7 +4,9 @@ import Foundation
 final class SourceState: @unchecked Sendable {
     private let condition = NSCondition()
     private var stopping = false
-    private var queued: [KafkaMessage] = []
+    private var queued: [KafkaMessageBatch] = []
+    /// Messages in `queued`.
+    private var queuedCount = 0
 
     private var connection: KafkaSourceStatus.Connection = .connecting
     /// An authentication or TLS failure, kept until a broker responds, because librdkafka follows
@@ -42,28 +44,29 @@ final class SourceState: @unchecked Sendable {
     // MARK: Messages
 
     /// Queues a batch, first waiting while `limit` messages are queued (or until stop).
-    func append(_ messages: [KafkaMessage], limit: Int) {
+    func append(_ batch: KafkaMessageBatch, limit: Int) {
         condition.lock()
         defer { condition.unlock() }
-        while queued.count >= limit && !stopping {
+        while queuedCount >= limit && !stopping {
             _ = condition.wait(until: Date().addingTimeInterval(0.1))
         }
-        queued.append(contentsOf: messages)
-        for message in messages {
-            let partition = TopicPartition(topic: message.topic, partition: message.partition)
-            positions[partition] = max(positions[partition] ?? 0, message.offset + 1)
-            deliveredBytes += Int64(message.value.count)
-            if let timestamp = message.timestampMs, timestamp > newestTimestampMs ?? Int64.min {
-                newestTimestampMs = timestamp
-            }
+        queued.append(batch)
+        queuedCount += batch.count
+        for (partition, nextOffset) in batch.partitionEnds {
+            positions[partition] = max(positions[partition] ?? 0, nextOffset)
         }
-        delivered += Int64(messages.count)
+        deliveredBytes += batch.valueBytes
+        if let timestamp = batch.newestTimestampMs, timestamp > newestTimestampMs ?? Int64.min {
+            newestTimestampMs = timestamp
+        }
+        delivered += Int64(batch.count)
         connection = .connected
         persistentProblem = nil
         condition.broadcast()
     }
 
-    func takeMessages(waitingUntil deadline: Date) -> [KafkaMessage] {
+    /// Removes and returns the queued batches, first waiting until `deadline` while none is queued.
+    func takeBatches(waitingUntil deadline: Date) -> [KafkaMessageBatch] {
         condition.lock()
         defer { condition.unlock() }
         while queued.isEmpty && !stopping {
@@ -71,8 +74,17 @@ final class SourceState: @unchecked Sendable {
         }
         let taken = queued
         queued = []
+        queuedCount = 0
         condition.broadcast()
         return taken
+    }
+
+    /// Releases the queued batches without delivering them.
+    func dropQueued() {
+        condition.lock()
+        queued = []
+        queuedCount = 0
+        condition.unlock()
     }
 
     // MARK: Partitions

@@ -15,6 +15,10 @@ struct BenchOptions {
 
     /// Messages decoded from memory per run (measurement 1).
     var decodeMessages: Int { quick ? 20_000 : 200_000 }
+    /// Messages on the topic that each consumer reads (measurement 2, Kafka).
+    var kafkaMessages: Int { quick ? 20_000 : 200_000 }
+    /// Events in the one-hour window that each measured frame shows (measurement 2, frame).
+    var frameEvents: Int { quick ? 100_000 : 1_000_000 }
     /// Events held in a 24-hour window for the memory measurement (measurement 3).
     var memoryEvents: Int { quick ? 500_000 : 10_000_000 }
     /// Events in the one-hour window that queries scan (measurement 4).
@@ -22,7 +26,7 @@ struct BenchOptions {
     /// Messages in the file that `spendtop report` reads (measurement 5).
     var reportMessages: Int { quick ? 20_000 : 200_000 }
 
-    static let measurementNames = ["decode", "memory", "query", "report"]
+    static let measurementNames = ["decode", "kafka", "frame", "memory", "query", "report"]
 
     static let help = """
         usage: spendtop bench [--runs N] [--quick] [--only NAME[,NAME…]]
@@ -31,18 +35,25 @@ struct BenchOptions {
         one table with the medians, the targets and whether each was met. Run it on a
         release build: swift build -c release && .build/release/spendtop bench
 
-        The process pins itself to CPU 0, and the processes it starts inherit that.
+        The process pins itself to CPU 0, and the processes it starts inherit that, except
+        the Kafka measurement's broker and producer, which run on CPU 1.
 
           --runs N      runs per measurement; the table shows the median (default 5).
           --quick       small inputs for a smoke run of a few seconds; the figures are
                         not comparable with the targets.
-          --only NAMES  comma-separated subset of decode, memory, query, report.
+          --only NAMES  comma-separated subset of decode, kafka, frame, memory, query, report.
           --generate N PATH  write N of the generated messages, spread over 24 hours,
                         to PATH (JSON lines) and stop; for profiling `spendtop report`.
 
         Measurements:
           decode   decode and aggregate messages held in memory, in events/s, next to a
                    Python json.loads script and Foundation's JSONDecoder on the same lines.
+          kafka    messages/s read from an embedded broker on 127.0.0.1 whose topic contains
+                   200,000 messages while a producer publishes 50,000/s more: by the
+                   dashboard's Kafka source with ingest, by the source alone, and by kcat
+                   (from PATH; `make bench` installs it) as a whole process.
+          frame    time to render a 200x60 dashboard frame over a one-hour window of
+                   1 million events, with the frame's data and the window query apart.
           memory   peak resident memory of a child process that ingests 10 million events
                    of 100,000 users and 1,000 organizations within 24 hours (no query).
           query    time of one query with a filter not seen before, over a one-hour
@@ -63,7 +74,7 @@ struct BenchOptions {
             case "--only":
                 let names = try reader.value(for: argument).split(separator: ",").map(String.init)
                 for name in names where !measurementNames.contains(name) {
-                    throw UsageError(message: "unknown measurement '\(name)' for --only; use decode, memory, query or report.")
+                    throw UsageError(message: "unknown measurement '\(name)' for --only; use decode, kafka, frame, memory, query or report.")
                 }
                 options.only = Set(names)
             case "--generate":
@@ -99,6 +110,9 @@ func runBench(_ arguments: [String]) throws -> Int32 {
     if arguments.contains("--help") || arguments.contains("-h") {
         print(BenchOptions.help)
         return 0
+    }
+    if let mode = arguments.first, mode.hasPrefix("--kafka-"), mode.hasSuffix("-child") {
+        return try runKafkaBenchChild(arguments)
     }
     let options = try BenchOptions.parse(arguments)
     if let events = options.memoryChildEvents {
@@ -198,8 +212,8 @@ struct Bench {
         try pythonBaseline.write(to: script, atomically: true, encoding: .utf8)
 
         if options.includes("decode") { try measureDecode(script: script) }
-        rows.append(BenchRow(measurement: "2. end to end over Kafka, events/s", value: "not measured yet", target: "-", ratio: "-", met: "-"))
-        rows.append(BenchRow(measurement: "2. dashboard frame render, ms", value: "not measured yet", target: "-", ratio: "-", met: "-"))
+        if options.includes("kafka") { try measureKafka() }
+        if options.includes("frame") { measureFrame() }
         if options.includes("memory") { try measureMemory() }
         if options.includes("query") { measureQuery() }
         if options.includes("report") { try measureReport(script: script) }
@@ -388,7 +402,7 @@ struct Bench {
         }
     }
 
-    private func progress(_ text: String) {
+    func progress(_ text: String) {
         printError("bench: \(text)")
     }
 }

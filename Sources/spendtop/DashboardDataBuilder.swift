@@ -27,17 +27,42 @@ struct DashboardDataBuilder {
     /// divided by the seconds seen so far rather than by 60. Nil for a finite source.
     var liveSinceMilliseconds: Int64?
 
+    /// The window's query results for one frame: the totals and rows, and the chart's buckets.
+    struct WindowResults {
+        var filter: Filter
+        var result: QueryResult
+        /// The same as `result` for a rolling window; for `all`, the last day's query.
+        var chart: QueryResult
+    }
+
     func build(engine: SpendEngine, view: ViewState, nowMilliseconds: Int64, source: SourceFreshness, eventsPerSecond: Double) -> DashboardData {
+        let window = queryWindow(engine: engine, view: view, nowMilliseconds: nowMilliseconds)
+        return assemble(window, engine: engine, view: view, nowMilliseconds: nowMilliseconds, source: source, eventsPerSecond: eventsPerSecond)
+    }
+
+    /// Runs the window query of a frame, the step that scans the window's records.
+    func queryWindow(engine: SpendEngine, view: ViewState, nowMilliseconds: Int64) -> WindowResults {
         let filter = (try? Filter.parse(view.filter)) ?? .all
         let now = floorDivide(nowMilliseconds, 1000)
-        let chartWindow = view.window == .all ? WindowLength.oneDay : view.window
         // A rolling window's query also fills the chart, so the window is scanned once per frame.
         let result = engine.query(
             window: view.window, filter: filter, endSeconds: now, timelineBuckets: view.window == .all ? 0 : timelineBuckets
         )
         let chart = view.window == .all
-            ? engine.query(window: chartWindow, filter: filter, endSeconds: now, timelineBuckets: timelineBuckets)
+            ? engine.query(window: .oneDay, filter: filter, endSeconds: now, timelineBuckets: timelineBuckets)
             : result
+        return WindowResults(filter: filter, result: result, chart: chart)
+    }
+
+    /// Builds the frame's data from the window query: rates, tail, budgets and freshness.
+    func assemble(
+        _ window: WindowResults, engine: SpendEngine, view: ViewState, nowMilliseconds: Int64, source: SourceFreshness, eventsPerSecond: Double
+    ) -> DashboardData {
+        let filter = window.filter
+        let result = window.result
+        let chart = window.chart
+        let now = floorDivide(nowMilliseconds, 1000)
+        let chartWindow = view.window == .all ? WindowLength.oneDay : view.window
 
         let hourStart = now - floorMod(now, 3_600)
         let dayStart = now - floorMod(now, 86_400)

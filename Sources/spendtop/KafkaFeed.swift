@@ -18,14 +18,14 @@ final class KafkaFeed: MessageFeed, @unchecked Sendable {
         }
     }
 
-    func nextBatch(timeout: Double) -> [FeedMessage]? {
-        let messages = source.drain(waitingUpTo: timeout)
-        if messages.isEmpty, options.untilEnd, source.isAtEnd {
+    func nextBatch(timeout: Double) -> FeedBatch? {
+        let batches = source.drainBatches(waitingUpTo: timeout)
+        if batches.isEmpty, options.untilEnd, source.isAtEnd {
             // One more look: the fetch thread may have queued the last batch as the end was seen.
-            let rest = source.drain(waitingUpTo: 0)
-            return rest.isEmpty ? nil : rest.map { FeedMessage(topic: $0.topic, value: $0.value) }
+            let rest = source.drainBatches(waitingUpTo: 0)
+            return rest.isEmpty ? nil : .kafka(rest)
         }
-        return messages.map { FeedMessage(topic: $0.topic, value: $0.value) }
+        return .kafka(batches)
     }
 
     func freshness() -> SourceFreshness {

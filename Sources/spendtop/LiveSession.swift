@@ -1,19 +1,57 @@
 import Foundation
 import SpendAggregation
 import SpendEvents
+import SpendKafka
 
-/// One message value from a feed, copied out of the source.
+/// One message value from a file feed.
 struct FeedMessage {
     var topic: String?
     /// The value's bytes, or nil for a value too large to keep.
     var value: [UInt8]?
 }
 
+/// The messages a feed delivers at once.
+enum FeedBatch {
+    case lines([FeedMessage])
+    /// Kafka messages, read in place in librdkafka's buffers until the batches are released.
+    case kafka([KafkaMessageBatch])
+
+    var count: Int {
+        switch self {
+        case .lines(let messages): return messages.count
+        case .kafka(let batches): return batches.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// Calls `body` with each message's topic and value in order; the value is nil when it was
+    /// too large to keep. The bytes are valid only during the call.
+    func forEach(_ body: (_ topic: String?, _ value: UnsafeBufferPointer<UInt8>?) -> Void) {
+        switch self {
+        case .lines(let messages):
+            for message in messages {
+                guard let value = message.value else {
+                    body(message.topic, nil)
+                    continue
+                }
+                value.withUnsafeBufferPointer { body(message.topic, $0) }
+            }
+        case .kafka(let batches):
+            for batch in batches {
+                for index in 0..<batch.count {
+                    batch.withValue(at: index) { body(batch.topic(at: index), $0) }
+                }
+            }
+        }
+    }
+}
+
 /// A source of dashboard messages: a file or Kafka.
 protocol MessageFeed: AnyObject, Sendable {
     /// Waits up to `timeout` seconds for messages; returns an empty batch when none came and nil
     /// once the feed has ended.
-    func nextBatch(timeout: Double) -> [FeedMessage]?
+    func nextBatch(timeout: Double) -> FeedBatch?
     /// Returns the connection state, lag and offsets for the header and snapshots.
     func freshness() -> SourceFreshness
     /// True when the engine clock should follow event times (a finite feed) rather than the wall clock.
@@ -90,19 +128,19 @@ final class LiveSession: @unchecked Sendable {
             if !feed.isFinite {
                 engine.advanceClock(toMilliseconds: wallClock)
             }
-            for message in batch {
-                ingest(message, wallClock: wallClock)
+            batch.forEach { topic, value in
+                ingest(value, topic: topic, wallClock: wallClock)
             }
             lock.unlock()
         }
     }
 
-    private func ingest(_ message: FeedMessage, wallClock: Int64) {
-        guard let value = message.value else {
-            ingestOversized(into: engine, log: log, origin: message.topic ?? "file")
+    private func ingest(_ value: UnsafeBufferPointer<UInt8>?, topic: String?, wallClock: Int64) {
+        guard let value else {
+            ingestOversized(into: engine, log: log, origin: topic ?? "file")
             return
         }
-        value.withUnsafeBufferPointer { ingestLogged($0, topic: message.topic, into: engine, wallClock: wallClock, log: log, origin: message.topic ?? "file") }
+        ingestLogged(value, topic: topic, into: engine, wallClock: wallClock, log: log, origin: topic ?? "file")
     }
 }
 
@@ -147,11 +185,11 @@ final class FileFeed: MessageFeed, @unchecked Sendable {
         messages = collected
     }
 
-    func nextBatch(timeout: Double) -> [FeedMessage]? {
+    func nextBatch(timeout: Double) -> FeedBatch? {
         guard position < messages.count else { return nil }
         let end = min(position + 10_000, messages.count)
         defer { position = end }
-        return Array(messages[position..<end])
+        return .lines(Array(messages[position..<end]))
     }
 
     func freshness() -> SourceFreshness {

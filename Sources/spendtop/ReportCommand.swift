@@ -271,11 +271,9 @@ func readKafkaToEnd(_ kafkaOptions: KafkaSourceOptions, fromGiven: Bool, into en
         guard let batch = feed.nextBatch(timeout: 0.2) else { break }
         let wallClock = Int64(Date().timeIntervalSince1970 * 1000)
         messagesRead += batch.count
-        for message in batch {
-            guard let value = message.value else { continue }
-            value.withUnsafeBufferPointer {
-                ingestLogged($0, topic: message.topic, into: engine, wallClock: wallClock, log: log, origin: message.topic ?? "kafka")
-            }
+        batch.forEach { topic, value in
+            guard let value else { return }
+            ingestLogged(value, topic: topic, into: engine, wallClock: wallClock, log: log, origin: topic ?? "kafka")
         }
         let status = feed.source.status
         switch status.connection {

@@ -26,10 +26,12 @@ enum BinaryRunner {
     }
 
     /// Runs the binary with `arguments` and optional standard input, and waits for it to exit.
-    static func run(_ arguments: [String], input: Data? = nil) throws -> Output {
+    /// `environment` replaces the test's own environment when given.
+    static func run(_ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = try binary
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.currentDirectoryURL = packageRoot
         let stdout = Pipe()
         let stderr = Pipe()

@@ -21,6 +21,32 @@ final class KafkaSourceTests: XCTestCase {
         XCTAssertTrue(messages.allSatisfy { $0.timestampMs != nil })
     }
 
+    func testBatchesStayReadableAfterStop() throws {
+        let broker = try EmbeddedBroker()
+        defer { broker.stop() }
+        let events = try publishEvents(to: broker.bootstrapServers, count: 600, seed: 9)
+
+        let source = try KafkaSource.start(.reading(broker.bootstrapServers, from: .earliest, untilEnd: true))
+        var batches: [KafkaMessageBatch] = []
+        let deadline = Date().addingTimeInterval(30)
+        while batches.reduce(0, { $0 + $1.count }) < 600 && Date() < deadline {
+            batches += source.drainBatches(waitingUpTo: 0.2)
+        }
+        // The client is closed and destroyed only when the last batch is released, below.
+        source.stop()
+
+        let messages = batches.flatMap { batch in (0..<batch.count).map { batch.message(at: $0) } }
+        XCTAssertEqual(messages.count, 600)
+        XCTAssertEqual(Set(eventIDs(messages).compactMap { $0 }), Set(events.map(\.eventID)))
+        XCTAssertEqual(spend(messages), events.reduce(Money.zero) { $0 + $1.cost })
+        for partition in Int32(0)...2 {
+            let offsets = messages.filter { $0.partition == partition }.map(\.offset)
+            XCTAssertEqual(offsets, Array(0..<200), "offsets of partition \(partition)")
+        }
+        XCTAssertTrue(batches.allSatisfy { batch in (0..<batch.count).allSatisfy { batch.topic(at: $0) == KafkaSourceOptions.defaultTopic } })
+        batches = []
+    }
+
     func testStatusShowsPartitionsAndLag() throws {
         let broker = try EmbeddedBroker()
         defer { broker.stop() }
