@@ -239,7 +239,20 @@ final class DenseHashSetTests: XCTestCase {
         let insertedSet = Set(inserted)
         let absent = (0..<200_000).map { _ in random.next() | 1 }.filter { !insertedSet.contains($0) }
         XCTAssertFalse(absent.contains { set.contains($0) })
-        // Load 0.89 to 0.95, plus the tails of the 64 shards.
+        // Tables this small double, so the load is 0.475 to 0.95, plus the tails of the 64 shards.
+        XCTAssertLessThan(Double(set.allocatedBytes) / Double(set.count), 8 / 0.47 + 8.0 / 64)
+    }
+
+    func testLargeSetStaysDense() {
+        var set = DenseHashSet()
+        var random = SystemRandomNumberGenerator()
+        // Past 64 shards of `doublingLimit` home slots at the maximum load, tables grow by 1/16.
+        let count = Int(Double(64 * OrderedHashTable.doublingLimit) * OrderedHashTable.maxLoad * 1.2)
+        for _ in 0..<count {
+            let hash = random.next() | 1
+            if !set.contains(hash) { set.insert(hash) }
+        }
+        // Load 0.89 to 0.95, plus the tails of the shards.
         XCTAssertLessThan(Double(set.allocatedBytes) / Double(set.count), 8 / 0.88 + 8.0 / 64)
     }
 
