@@ -34,7 +34,7 @@ SOAK_RATE=${SOAK_RATE:-5000}
 SOAK_OUTAGE_AT=${SOAK_OUTAGE_AT:-300}
 SOAK_OUTAGE_FOR=${SOAK_OUTAGE_FOR:-5}
 SOAK_DIR=${SOAK_DIR:-$(mktemp -d /tmp/spendtop-soak.XXXXXX)}
-SOAK_LIMITS=${SOAK_LIMITS:---max-window-events 1000000 --max-event-ids 1000000}
+SOAK_LIMITS=${SOAK_LIMITS:---max-window-events 1000000 --max-event-ids 1000000 --max-all-time-combinations 200000}
 mkdir -p "$SOAK_DIR"
 SOCKET="spendtop-soak-$$"
 
