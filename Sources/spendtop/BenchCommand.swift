@@ -460,8 +460,7 @@ func runProcess(_ path: String, _ arguments: [String]) throws -> String {
 }
 
 /// Ingests `events` generated messages spread over 24 hours into a default engine, then prints
-/// the process's resident memory now (VmRSS from /proc/self/status) and at its peak
-/// (`ru_maxrss` from getrusage), in KiB.
+/// the process's resident memory now and at its peak (VmRSS and VmHWM from /proc/self/status), in KiB.
 func runMemoryChild(events: Int) {
     let traffic = BenchTraffic(spanSeconds: 86_000, messageCount: events)
     let engine = SpendEngine()
@@ -473,9 +472,11 @@ func runMemoryChild(events: Int) {
         buffer.withUnsafeBufferPointer { engine.ingest(UnsafeBufferPointer(rebasing: $0.dropLast()), wallClockMilliseconds: wallClock) }
     }
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let rssLine = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-    let rss = rssLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.map(String.init) ?? "0"
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    print("rss_kib=\(rss) peak_kib=\(usage.ru_maxrss) events=\(engine.counts.events) duplicates=\(engine.counts.duplicates)")
+    func kibibytes(_ field: String) -> String {
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field) } ?? ""
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.map(String.init) ?? "0"
+    }
+    // VmHWM is the peak of this process's own memory. getrusage's ru_maxrss would also count
+    // the parent's resident memory, because Linux carries it over the exec of a spawned child.
+    print("rss_kib=\(kibibytes("VmRSS:")) peak_kib=\(kibibytes("VmHWM:")) events=\(engine.counts.events) duplicates=\(engine.counts.duplicates)")
 }
