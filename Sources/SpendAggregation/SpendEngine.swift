@@ -14,7 +14,7 @@ public struct EngineConfiguration: Sendable {
     public var deduplicationHorizonSeconds: Int64 = 90_000
     /// Events kept in the rolling windows at most; past it the oldest seconds leave the rolling
     /// windows early (their events stay in `all`), and ``SpendEngine/rollingCoverageStart``
-    /// says from when the windows are complete. Default 10 million, about 160 MB of records,
+    /// is the first second the windows hold completely. Default 10 million, about 160 MB of records,
     /// which is the whole 24 hours up to an average of 115 events a second.
     public var maxWindowRecords = 10_000_000
     /// Distinct groups of provider, model, service, request type and cache flag kept; events of

@@ -106,8 +106,8 @@ extension FrameDrawer {
 
     // MARK: Tables
 
-    /// The indexes of the rows of `pane` that fit in `rect` below the table's header, scrolled so
-    /// the selected row shows. Only these rows are formatted, because a pane can have 100,000 rows.
+    /// Returns the indexes of the rows of `pane` that fit in `rect` below the table's header,
+    /// scrolled so the selected row shows. Only these rows are formatted, because a pane can have 100,000 rows.
     private func visibleRows(_ pane: PaneKind, count: Int, in rect: Rect) -> Range<Int> {
         let visible = rect.height - 1
         guard visible > 0, count > 0 else { return 0..<0 }

@@ -81,7 +81,7 @@ final class BenchProcess {
         return (ends[0], ends[1])
     }
 
-    /// Closes the child's standard input, which tells the bench's own children to stop.
+    /// Closes the child's standard input: the bench's own children stop at its end.
     func closeInput() {
         if inputDescriptor >= 0 {
             close(inputDescriptor)
