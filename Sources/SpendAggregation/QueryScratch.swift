@@ -1,9 +1,10 @@
 /// Buffers that a query's ``WindowScan`` uses, kept from one query to the next so that a
 /// dashboard redrawing every second does not fault in fresh pages for them each time.
 ///
-/// It contains 64 bytes of sums and 8 bytes of slice offsets and cursors per user, organization
-/// and group id, 6 bytes of latency codes per record that the largest query so far matched, and
-/// room for as many unsorted report rows (about 130 bytes each) as the largest dimension had.
+/// Per user, organization and group id it keeps 64 bytes of sums and 8 bytes of slice offsets
+/// and cursors. It also keeps 6 bytes of latency codes per record that the largest query so far
+/// matched, and room for as many unsorted report rows (about 130 bytes each) as the largest
+/// dimension had.
 final class QueryScratch {
     private var sums = ScratchBuffer<ScanSums>(alignment: 64)
     private var offsets = ScratchBuffer<Int32>(alignment: 4)

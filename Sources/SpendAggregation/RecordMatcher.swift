@@ -1,8 +1,8 @@
 /// A filter resolved against the engine's key and group tables, which matches a record from its
 /// user, organization and group ids with array lookups.
 ///
-/// The users are split into classes by which of the filter's user terms they match, and the
-/// organizations likewise; most filters give one or two classes of each. The verdict of every
+/// The users are split into classes by which of the filter's user terms they match, and so are
+/// the organizations. Most filters give one or two classes of each. The verdict of every
 /// group for every pair of classes is then computed once. A filter with more than 64 terms on
 /// users or on organizations, or whose verdict table would pass 2^24 entries, is instead
 /// evaluated term by term for each record.

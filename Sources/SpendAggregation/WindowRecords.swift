@@ -27,10 +27,10 @@ struct WindowRecord {
 /// 34-47) and the completion tokens (bits 48-63). `values` contains the latency in milliseconds
 /// (bits 0-19), the cost in micro-dollars (bits 20-43) and the prompt tokens (bits 44-63).
 ///
-/// A cache hit's prompt and completion tokens are never summed (see ``RowSums/add(_:)``), so
-/// for a cache hit, whose group says it is one, the same bits hold other values: the cost bits
-/// hold its savings, the prompt bits its total tokens, and bit 48 is set when the savings were
-/// estimated. An event that does not fit is kept as a ``WindowRecord``: an id, latency, cost or
+/// A cache hit's prompt and completion tokens are never summed (see ``RowSums/add(_:)``). So for
+/// a cache hit, which its group's cache flag marks, the same bits hold other values: the cost
+/// bits hold its savings, the prompt bits its total tokens, and bit 48 is set when the savings
+/// were estimated. An event that does not fit is kept as a ``WindowRecord``: an id, latency, cost or
 /// token count past its field, a total other than prompt plus completion tokens, a negative
 /// cost, or a cache hit with a cost.
 struct StoredRecord {

@@ -103,7 +103,7 @@ public final class KafkaMessageBatch: @unchecked Sendable {
         messages[index].pointee.offset
     }
 
-    /// The message timestamp in milliseconds since 1970, when the message has one.
+    /// Returns the message timestamp in milliseconds since 1970, or nil when the message has none.
     public func timestampMs(at index: Int) -> Int64? {
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(messages[index], &timestampType)

@@ -31,8 +31,8 @@ struct KafkaBenchPlan {
     static let partitionRetentionBytes = 5 * 1024 * 1024
 
     /// Plans `messages` pre-filled messages plus as many published live at `liveRate`, on enough
-    /// partitions that the broker keeps all of them with a quarter to spare, so the consumer
-    /// never loses an unread message to the mock cluster's retention.
+    /// partitions that, by the 5 MiB retention per partition, the broker keeps all of them with a
+    /// quarter to spare. So the consumer should lose no unread message to the mock's retention.
     init(messages: Int, averageBytes: Double, liveRate: Int) {
         self.messages = messages
         liveMessages = messages
