@@ -157,9 +157,7 @@ indirect enum ResolvedFilter {
                 )
                 return
             }
-            let verdicts = keyValues(dimension).map { value in
-                comparison.matches(FilterSubject(value, in: dimension))
-            }
+            let verdicts = keyValues(dimension).map { comparison.matches(value: $0) }
             self = .keyTerm(dimension: dimension, verdicts: verdicts)
         case .not(let operand):
             self = .not(ResolvedFilter(operand, keyValues: keyValues))
@@ -218,19 +216,3 @@ extension FilterField {
         }
     }
 }
-
-extension FilterSubject {
-    /// Creates a subject whose only value is `value` in `dimension`.
-    init(_ value: String?, in dimension: Dimension) {
-        self.init()
-        switch dimension {
-        case .provider: provider = value
-        case .model: model = value
-        case .service: service = value
-        case .organization: organization = value
-        case .user: user = value
-        case .requestType: requestType = value
-        }
-    }
-}
-

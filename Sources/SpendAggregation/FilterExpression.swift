@@ -45,28 +45,65 @@ struct FilterComparison: Hashable, Sendable {
     }
 
     func matches(_ subject: FilterSubject) -> Bool {
+        if case .flag(let flag) = operand {
+            switch `operator` {
+            case .equals: return subject.cached == flag
+            case .notEquals: return subject.cached != flag
+            case .contains: return false
+            case .notContains: return true
+            }
+        }
+        return matches(value: subject.text(of: field))
+    }
+
+    /// Returns whether one value of this term's field matches, as `matches(_:)` does for a
+    /// subject whose only value is `value`. Resolving a filter calls it once per key.
+    func matches(value: String?) -> Bool {
         switch `operator` {
-        case .equals: return equals(subject)
-        case .notEquals: return !equals(subject)
-        case .contains: return contains(subject)
-        case .notContains: return !contains(subject)
+        case .equals: return equals(value)
+        case .notEquals: return !equals(value)
+        case .contains: return contains(value)
+        case .notContains: return !contains(value)
         }
     }
 
-    private func equals(_ subject: FilterSubject) -> Bool {
+    private func equals(_ value: String?) -> Bool {
         switch operand {
-        case .missing: return subject.text(of: field) == nil
-        case .text(let text): return subject.text(of: field) == text
-        case .flag(let flag): return subject.cached == flag
+        case .missing: return value == nil
+        case .text(let text): return value == text
+        case .flag(let flag): return !flag
         }
     }
 
     /// Tests for a case-insensitive substring. A missing field contains nothing.
     ///
     /// NOTE: `lowercased()` is not full Unicode case folding, so `ß` does not match `SS`.
-    private func contains(_ subject: FilterSubject) -> Bool {
-        guard let foldedText, let value = subject.text(of: field) else { return false }
+    private func contains(_ value: String?) -> Bool {
+        guard let foldedText, let value else { return false }
+        if let answer = Self.printableASCIIContains(value, foldedText) { return answer }
         return value.lowercased().contains(foldedText)
+    }
+
+    /// Returns `value.lowercased().contains(folded)` without allocating when both are printable
+    /// ASCII (lowercasing is then per byte and every byte is a character), or nil otherwise.
+    private static func printableASCIIContains(_ value: String, _ folded: String) -> Bool? {
+        var value = value
+        var folded = folded
+        return value.withUTF8 { haystack -> Bool? in
+            folded.withUTF8 { needle -> Bool? in
+                for byte in needle where byte < 0x20 || byte > 0x7E { return nil }
+                for byte in haystack where byte < 0x20 || byte > 0x7E { return nil }
+                guard needle.count <= haystack.count else { return false }
+                if needle.isEmpty { return true }
+                @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+                for start in 0...(haystack.count - needle.count) {
+                    var offset = 0
+                    while offset < needle.count, lower(haystack[start + offset]) == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                return false
+            }
+        }
     }
 
     var canonicalText: String {

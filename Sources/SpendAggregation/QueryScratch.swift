@@ -10,8 +10,10 @@ final class QueryScratch {
     private var offsets = ScratchBuffer<Int32>(alignment: 4)
     private var cursors = ScratchBuffer<Int32>(alignment: 4)
     private var codes = ScratchBuffer<UInt16>(alignment: 2)
-    /// Rows built in key id order before they are sorted, emptied between queries.
-    private var rows: [ReportRow] = []
+    /// Room for rows built in key id order before they are moved into sorted order. No row in
+    /// it is initialized between queries.
+    private(set) var rowBuffer = UnsafeMutablePointer<ReportRow>.allocate(capacity: 1)
+    private var rowCapacity = 1
     private(set) var userSums: UnsafeMutablePointer<ScanSums>
     private(set) var organizationSums: UnsafeMutablePointer<ScanSums>
     private(set) var groupSums: UnsafeMutablePointer<ScanSums>
@@ -47,19 +49,15 @@ final class QueryScratch {
         offsets.free()
         cursors.free()
         codes.free()
+        rowBuffer.deallocate()
     }
 
-    /// Returns the empty row buffer, keeping its capacity; give it back with `keepRows`.
-    func takeRows() -> [ReportRow] {
-        var taken: [ReportRow] = []
-        swap(&taken, &rows)
-        return taken
-    }
-
-    /// Empties `taken` and keeps its capacity for the next query.
-    func keepRows(_ taken: inout [ReportRow]) {
-        taken.removeAll(keepingCapacity: true)
-        swap(&taken, &rows)
+    /// Makes room for `count` rows in ``rowBuffer``, which must hold no initialized row.
+    func reserveRows(_ count: Int) {
+        guard count > rowCapacity else { return }
+        rowBuffer.deallocate()
+        rowCapacity = count
+        rowBuffer = UnsafeMutablePointer<ReportRow>.allocate(capacity: count)
     }
 
     /// Zeroes the sums of every id, aligned to 64 bytes so that each is one cache line.

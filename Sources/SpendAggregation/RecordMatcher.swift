@@ -87,18 +87,27 @@ struct RecordMatcher {
         var classOfMask: [UInt64: UInt32] = [:]
         var representatives: [UInt32] = []
         var classes = [UInt32](repeating: 0, count: idCount)
+        var lastMask: UInt64?
+        var lastClass: UInt32 = 0
         for id in 0..<idCount {
             var mask: UInt64 = 0
             for (bit, verdicts) in terms.enumerated() where id < verdicts.count && verdicts[id] {
                 mask |= 1 << UInt64(bit)
             }
-            if let known = classOfMask[mask] {
+            // Neighbouring ids mostly share a class, so the last one is tried before the dictionary.
+            if mask == lastMask {
+                classes[id] = lastClass
+            } else if let known = classOfMask[mask] {
                 classes[id] = known
+                lastMask = mask
+                lastClass = known
             } else {
                 let new = UInt32(representatives.count)
                 classOfMask[mask] = new
                 representatives.append(UInt32(id))
                 classes[id] = new
+                lastMask = mask
+                lastClass = new
             }
         }
         return (classes, representatives)

@@ -177,6 +177,7 @@ struct WindowScan {
             }
             let values = keyValues(dimension)
             var order = sumsByID.map { RowOrderKey(spendMicros: $0.value.spendMicros, requests: $0.value.requests, id: $0.key) }
+            order.sort { $0.id < $1.id }
             Self.sortRows(&order, keys: { values[Int($0)] })
             rows[dimension] = order.map { entry in
                 sumsByID[entry.id]!.row(key: values[Int(entry.id)], percentiles: percentiles(ofGroups: members[entry.id]!))
@@ -203,10 +204,11 @@ struct WindowScan {
         histogram: inout [UInt32], values: [String?]
     ) -> [ReportRow] {
         // Rows are built in id order, so that sums, offsets, codes and key texts are read in
-        // order, and only the finished rows are then moved into sorted order.
-        var unsorted = scratch.takeRows()
-        defer { scratch.keepRows(&unsorted) }
+        // order, then moved (not copied) into sorted order.
+        scratch.reserveRows(count)
+        let built = scratch.rowBuffer
         var order: [RowOrderKey] = []
+        var keyIDs: [UInt32] = []
         histogram.withUnsafeMutableBufferPointer { histogram in
             for id in 0..<count {
                 let scanned = sums[id]
@@ -214,16 +216,22 @@ struct WindowScan {
                 var rowSums = scanned.rowSums
                 if !allTime.isEmpty { rowSums.merge(allTime[id]) }
                 let slice = UnsafeMutableBufferPointer(start: codes + Int(offsets[id]), count: Int(offsets[id + 1] - offsets[id]))
-                order.append(RowOrderKey(spendMicros: rowSums.spendMicros, requests: rowSums.requests, id: UInt32(unsorted.count)))
-                unsorted.append(rowSums.row(key: values[id], percentiles: Self.percentiles(slice, histogram: histogram)))
+                (built + order.count).initialize(to: rowSums.row(key: values[id], percentiles: Self.percentiles(slice, histogram: histogram)))
+                order.append(RowOrderKey(spendMicros: rowSums.spendMicros, requests: rowSums.requests, id: UInt32(order.count)))
+                keyIDs.append(UInt32(id))
             }
         }
-        Self.sortRows(&order, keys: { unsorted[Int($0)].key })
-        return order.map { unsorted[Int($0.id)] }
+        Self.sortRows(&order, keys: { values[Int(keyIDs[Int($0)])] })
+        return [ReportRow](unsafeUninitializedCapacity: order.count) { rows, initialized in
+            for (position, entry) in order.enumerated() {
+                (rows.baseAddress! + position).moveInitialize(from: built + Int(entry.id), count: 1)
+            }
+            initialized = order.count
+        }
     }
 
-    /// Returns the percentiles of `codes`, sorting them in place when few and else counting them
-    /// in `histogram`, which is all zeros before and after.
+    /// Returns the percentiles of `codes`, sorting them in place when few and else counting
+    /// them in `histogram`, which is all zeros before and after.
     private static func percentiles(_ codes: UnsafeMutableBufferPointer<UInt16>, histogram: UnsafeMutableBufferPointer<UInt32>) -> LatencyPercentiles {
         if codes.count <= 64 {
             return LatencyCode.percentiles(sorting: codes)
@@ -234,69 +242,101 @@ struct WindowScan {
         return percentiles
     }
 
-    /// Sorts `order` by ``rowOrder(_:_:)``, comparing key texts only on ties of spend and requests.
+    /// Sorts `order`, whose ids must be increasing, by ``rowOrder(_:_:)``, comparing key texts
+    /// only on ties of spend and requests.
     private static func sortRows(_ order: inout [RowOrderKey], keys: (UInt32) -> String?) {
         if order.count > 256 {
-            radixSortBySpend(&order)
-            // Runs of equal spend are then put in order of requests and id.
-            var start = 0
-            while start < order.count {
-                var end = start + 1
-                while end < order.count, order[end].spendMicros == order[start].spendMicros { end += 1 }
-                if end - start > 1 { order[start..<end].sort() }
-                start = end
-            }
+            radixSort(&order)
         } else {
             order.sort()
         }
-        // Runs that tie on spend and requests are put in key order afterwards.
+        // Runs that tie on spend and requests are put in key order: short runs by insertion,
+        // long ones (such as every user whose events were all cache hits) by a comparison sort.
         var start = 0
         while start < order.count {
             var end = start + 1
             while end < order.count, order[end].spendMicros == order[start].spendMicros, order[end].requests == order[start].requests {
                 end += 1
             }
-            if end - start > 1 {
-                order[start..<end].sort { lhs, rhs in
-                    switch (keys(lhs.id), keys(rhs.id)) {
-                    case let (left?, right?): return left < right
-                    case (_?, nil): return true
-                    default: return false
+            if end - start > 16 {
+                order[start..<end].sort { keyPrecedes(keys($0.id), keys($1.id)) }
+            } else if end - start > 1 {
+                for index in (start + 1)..<end {
+                    let entry = order[index]
+                    let key = keys(entry.id)
+                    var position = index
+                    while position > start, keyPrecedes(key, keys(order[position - 1].id)) {
+                        order[position] = order[position - 1]
+                        position -= 1
                     }
+                    order[position] = entry
                 }
             }
             start = end
         }
     }
+
+    /// Returns whether `lhs` comes first in the key order of ``rowOrder(_:_:)``: by text, missing keys last.
+    @inline(__always)
+    private static func keyPrecedes(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case let (left?, right?): return left < right
+        case (_?, nil): return true
+        default: return false
+        }
+    }
 }
 
 extension WindowScan {
-    /// Sorts `order` by spend, highest first, with a least-significant-digit radix sort on
-    /// bytes, skipping the bytes where every spend is the same. Rows of users run to 100,000
-    /// per query, where a comparison sort took several milliseconds.
-    static func radixSortBySpend(_ order: inout [RowOrderKey]) {
-        // Highest spend first: flip the sign bit to order as unsigned, then invert.
-        func key(_ entry: RowOrderKey) -> UInt64 { ~(UInt64(bitPattern: entry.spendMicros) ^ (1 << 63)) }
+    /// Sorts `order`, whose ids must be increasing, by spend, then requests, highest first, and
+    /// then by id: a least-significant-digit radix sort on bytes of requests and then of spend,
+    /// which keeps the id order within ties. It skips the bytes where every entry is the same.
+    /// Rows of users run to 100,000 per query, where a comparison sort took several milliseconds.
+    static func radixSort(_ order: inout [RowOrderKey]) {
+        guard let first = order.first else { return }
+        // Highest first, so the keys are inverted. Spend may be negative, so its sign bit is
+        // flipped first to order it as unsigned.
+        func spendKey(_ entry: RowOrderKey) -> UInt64 { ~(UInt64(bitPattern: entry.spendMicros) ^ (1 << 63)) }
+        func requestsKey(_ entry: RowOrderKey) -> UInt64 { ~UInt64(bitPattern: entry.requests) }
+        // Bits in which some entry differs from the first: a byte without any is skipped.
+        var spendBits: UInt64 = 0
+        var requestsBits: UInt64 = 0
+        for entry in order {
+            spendBits |= spendKey(entry) ^ spendKey(first)
+            requestsBits |= requestsKey(entry) ^ requestsKey(first)
+        }
+        var passes: [(spend: Bool, shift: UInt64)] = []
+        for byte in 0..<8 where (requestsBits >> UInt64(byte * 8)) & 0xFF != 0 { passes.append((false, UInt64(byte * 8))) }
+        for byte in 0..<8 where (spendBits >> UInt64(byte * 8)) & 0xFF != 0 { passes.append((true, UInt64(byte * 8))) }
+        guard !passes.isEmpty else { return }
         var source = order
         var target = order
         var counts = [Int](repeating: 0, count: 256)
-        for byte in 0..<8 {
-            let shift = UInt64(byte * 8)
-            for index in counts.indices { counts[index] = 0 }
-            for entry in source { counts[Int((key(entry) >> shift) & 0xFF)] += 1 }
-            if counts.contains(source.count) { continue }
-            var position = 0
-            for index in counts.indices {
-                let count = counts[index]
-                counts[index] = position
-                position += count
-            }
-            for entry in source {
-                let digit = Int((key(entry) >> shift) & 0xFF)
-                target[counts[digit]] = entry
-                counts[digit] += 1
+        @inline(__always)
+        func pass(_ key: (RowOrderKey) -> UInt64, shift: UInt64) {
+            source.withUnsafeBufferPointer { source in
+                target.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for index in counts.indices { counts[index] = 0 }
+                        for entry in source { counts[Int((key(entry) >> shift) & 0xFF)] += 1 }
+                        var position = 0
+                        for index in counts.indices {
+                            let count = counts[index]
+                            counts[index] = position
+                            position += count
+                        }
+                        for entry in source {
+                            let digit = Int((key(entry) >> shift) & 0xFF)
+                            target[counts[digit]] = entry
+                            counts[digit] += 1
+                        }
+                    }
+                }
             }
             swap(&source, &target)
+        }
+        for (spend, shift) in passes {
+            if spend { pass(spendKey, shift: shift) } else { pass(requestsKey, shift: shift) }
         }
         order = source
     }

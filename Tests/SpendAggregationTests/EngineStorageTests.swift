@@ -357,4 +357,25 @@ final class RowOrderTests: XCTestCase {
             XCTAssertTrue(rowOrder(lhs, rhs), "\(lhs.key ?? "-") before \(rhs.key ?? "-")")
         }
     }
+
+    func testShortTiesSortByKey() {
+        let engine = SpendEngine()
+        let base: Int64 = 1_770_624_000
+        var messages: [String] = []
+        // 900 users in runs of three with the same spend and requests, arriving in reverse key
+        // order, and one request without a user that ties with the first run.
+        for user in (0..<900).reversed() {
+            let cost = "0.\(String(repeating: "0", count: 3))\(100 + user / 3)"
+            messages.append(costMessage(id: "u\(user)", second: base, user: "user\(user)", cost: cost))
+        }
+        messages.append(costMessage(id: "none", second: base, user: nil, cost: "0.000100"))
+        engine.ingestAll(messages)
+        let users = engine.query(window: .all).rows[.user] ?? []
+        XCTAssertEqual(users.count, 901)
+        for (lhs, rhs) in zip(users, users.dropFirst()) {
+            XCTAssertTrue(rowOrder(lhs, rhs), "\(lhs.key ?? "-") before \(rhs.key ?? "-")")
+        }
+        XCTAssertEqual(users.first?.key, "user897")
+        XCTAssertEqual(users.suffix(4).map(\.key), ["user0", "user1", "user2", nil])
+    }
 }
