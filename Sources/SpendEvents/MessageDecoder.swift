@@ -524,7 +524,7 @@ struct EnvelopeReader {
     }
 
     /// Decides the event kind and checks the required fields.
-    func finish(isCostTopic: Bool, latestAllowedMilliseconds: Int64) -> DecodeResult {
+    mutating func finish(isCostTopic: Bool, latestAllowedMilliseconds: Int64) -> DecodeResult {
         let isCost = isCostTopic || hasCost || (!dataLooksLikeOtherEvent && (eventTypeSaysCost || !hasEventType))
         guard isCost else {
             return .skipped(.otherEventType, SkipDetail(field: "data", problem: "is not a cost-tracking payload"))
@@ -540,27 +540,26 @@ struct EnvelopeReader {
         guard hasCost else { return invalid("data.cost_estimate_usd", "is missing") }
         guard hasLatency else { return invalid("data.response_time_ms", "is missing") }
 
-        var event = fields
         if let span = eventTimestamp {
             guard let time = NumberText.timestampMilliseconds(scanner.bytes, start: Int(span.start), count: Int(span.count)) else {
                 return invalid("event_timestamp", "is not an ISO-8601 time")
             }
-            event.timeMilliseconds = time
+            fields.timeMilliseconds = time
         } else if let span = requestTimestamp {
             guard let time = NumberText.timestampMilliseconds(scanner.bytes, start: Int(span.start), count: Int(span.count)) else {
                 return invalid("data.request_timestamp", "is not an ISO-8601 time")
             }
-            event.timeMilliseconds = time
+            fields.timeMilliseconds = time
         } else {
             return invalid("event_timestamp", "is missing and so is data.request_timestamp")
         }
-        guard event.timeMilliseconds <= latestAllowedMilliseconds else {
+        guard fields.timeMilliseconds <= latestAllowedMilliseconds else {
             return invalid("event_timestamp", "is more than a day in the future")
         }
         if !hasTotalTokens {
-            event.totalTokens = event.promptTokens &+ event.completionTokens
+            fields.totalTokens = fields.promptTokens &+ fields.completionTokens
         }
-        return .event(event)
+        return .event(fields)
     }
 
     private func invalid(_ field: StaticString, _ problem: StaticString) -> DecodeResult {
