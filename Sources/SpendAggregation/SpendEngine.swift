@@ -118,7 +118,8 @@ public final class SpendEngine {
         allTime.add(record, cached: groups.cachedFlags[Int(record.group)])
     }
 
-    /// Decodes and aggregates one message, and returns the decoder's verdict for logging.
+    /// Decodes and aggregates one message. Returns why it was skipped, for logging, or nil when
+    /// it was an event. The decoded fields stay inside: returning them cost a copy per event.
     ///
     /// - Parameters:
     ///   - topic: the Kafka topic, or nil for a file.
@@ -126,16 +127,16 @@ public final class SpendEngine {
     @discardableResult
     public func ingest(
         _ message: UnsafeBufferPointer<UInt8>, topic: String? = nil, wallClockMilliseconds: Int64
-    ) -> DecodeResult {
+    ) -> (reason: SkipReason, detail: SkipDetail)? {
         counts.messages += 1
-        let result = configuration.decoder.decode(message, topic: topic, wallClockMilliseconds: wallClockMilliseconds)
-        switch result {
-        case .skipped(let reason, _):
+        switch configuration.decoder.decode(message, topic: topic, wallClockMilliseconds: wallClockMilliseconds) {
+        case .skipped(let reason, let detail):
             counts.skipped[reason, default: 0] += 1
+            return (reason, detail)
         case .event(let fields):
             accept(fields, in: message)
+            return nil
         }
-        return result
     }
 
     /// Counts a message that was skipped before decoding, such as a line too large to read.
@@ -146,7 +147,7 @@ public final class SpendEngine {
 
     /// Convenience for tests and small inputs: ingests the UTF-8 bytes of `message`.
     @discardableResult
-    public func ingest(_ message: String, topic: String? = nil, wallClockMilliseconds: Int64) -> DecodeResult {
+    public func ingest(_ message: String, topic: String? = nil, wallClockMilliseconds: Int64) -> (reason: SkipReason, detail: SkipDetail)? {
         var copy = message
         return copy.withUTF8 { ingest($0, topic: topic, wallClockMilliseconds: wallClockMilliseconds) }
     }

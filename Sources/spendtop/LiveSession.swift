@@ -149,8 +149,8 @@ final class LiveSession: @unchecked Sendable {
 func ingestLogged(
     _ bytes: UnsafeBufferPointer<UInt8>, topic: String?, into engine: SpendEngine, wallClock: Int64, log: LogFile, origin: String
 ) {
-    if case .skipped(let reason, let detail) = engine.ingest(bytes, topic: topic, wallClockMilliseconds: wallClock) {
-        log.log(.debug, "skipped message", ["reason": reason.rawValue, "detail": detail.description, "origin": origin])
+    if let skipped = engine.ingest(bytes, topic: topic, wallClockMilliseconds: wallClock) {
+        log.log(.debug, "skipped message", ["reason": skipped.reason.rawValue, "detail": skipped.detail.description, "origin": origin])
     }
 }
 
