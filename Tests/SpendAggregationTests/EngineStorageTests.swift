@@ -182,6 +182,42 @@ final class AllTimeTotalsTests: XCTestCase {
         XCTAssertNotNil(result.row(.organization, KeyInterner.otherKey))
     }
 
+    func testRepeatedGroupFoldsEachTime() {
+        var configuration = EngineConfiguration()
+        configuration.maxGroups = 1
+        let engine = SpendEngine(configuration: configuration)
+        engine.ingestAll([
+            costMessage(id: "a", second: base, model: "m1", cost: "1"),
+            costMessage(id: "b", second: base, model: "m2", cost: "2"),
+            costMessage(id: "c", second: base, model: "m2", cost: "4"),
+            costMessage(id: "d", second: base, model: "m1", cost: "8"),
+        ])
+        XCTAssertEqual(engine.groups.foldedOccurrences, 2)
+        let result = engine.query(window: .all)
+        XCTAssertEqual(result.row(.model, KeyInterner.otherKey)?.spend, Money(micros: 6_000_000))
+        XCTAssertEqual(result.row(.model, "m1")?.spend, Money(micros: 9_000_000))
+    }
+
+    func testRepeatedKeyFoldsEachTime() {
+        var configuration = EngineConfiguration()
+        configuration.maxKeysPerDimension = 1
+        let engine = SpendEngine(configuration: configuration)
+        engine.ingestAll((0..<4).map { costMessage(id: "e\($0)", second: base, model: $0 == 0 ? "m1" : "m2", cost: "1") })
+        XCTAssertEqual(engine.foldedOccurrences()[.model], 3)
+        XCTAssertEqual(engine.query(window: .all).row(.model, KeyInterner.otherKey)?.requests, 3)
+    }
+
+    func testEscapedValueSharesGroup() {
+        let engine = SpendEngine()
+        engine.ingestAll([
+            costMessage(id: "a", second: base, model: "m\\u0031", cost: "1"),
+            costMessage(id: "b", second: base, model: "m1", cost: "2"),
+            costMessage(id: "c", second: base, model: "m\\u0031", cost: "4"),
+        ])
+        XCTAssertEqual(engine.groups.count, 1)
+        XCTAssertEqual(engine.query(window: .all).row(.model, "m1")?.requests, 3)
+    }
+
     func testGroupsPastTheCapFoldIntoOther() {
         var configuration = EngineConfiguration()
         configuration.maxGroups = 2
