@@ -191,7 +191,8 @@ struct TailRing {
         } else {
             records[next] = record
         }
-        next = (next + 1) % capacity
+        // A comparison rather than `%`: a division per event costs more than the rest of this.
+        next = next + 1 == capacity ? 0 : next + 1
     }
 
     /// The records, newest first.
