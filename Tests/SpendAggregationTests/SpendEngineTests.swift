@@ -192,6 +192,15 @@ final class SpendEngineTests: XCTestCase {
         let recent = engine.recentEvents(limit: 2, filter: try Filter.parse("org=acme"))
         XCTAssertEqual(recent.map(\.timeMilliseconds), [(base + 4) * 1000, (base + 2) * 1000])
     }
+
+    func testRecentEventsAfterTheRingWraps() {
+        var configuration = EngineConfiguration()
+        configuration.tailCapacity = 3
+        let engine = SpendEngine(configuration: configuration)
+        engine.ingestAll((0..<7).map { costMessage(id: "w\($0)", second: base + Int64($0)) })
+        let recent = engine.recentEvents(limit: 10)
+        XCTAssertEqual(recent.map(\.timeMilliseconds), [(base + 6) * 1000, (base + 5) * 1000, (base + 4) * 1000])
+    }
 }
 
 final class EngineClockTests: XCTestCase {
