@@ -3,7 +3,7 @@
 ///
 /// Per user, organization and group id it keeps 64 bytes of sums and 8 bytes of slice offsets
 /// and cursors. It also keeps 6 bytes of latency codes per record that the largest query so far
-/// matched, and room for as many unsorted report rows (about 130 bytes each) as the largest
+/// matched, and room for as many unsorted report rows (128 bytes each) as the largest
 /// dimension had.
 final class QueryScratch {
     private var sums = ScratchBuffer<ScanSums>(alignment: 64)
