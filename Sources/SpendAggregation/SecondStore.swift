@@ -52,7 +52,7 @@ struct SecondStore {
             wideBuckets[slot] = []
             seconds[slot] = second
             // A second usually has about as many events as the one before it. Reserving that many
-            // at once saves the array about six doublings, each a new allocation and a copy.
+            // at once saves the array its doublings from empty, each an allocation and a copy.
             let previous = Self.slot(second - 1)
             if seconds[previous] == second - 1 {
                 buckets[slot].reserveCapacity(buckets[previous].count)
@@ -197,7 +197,7 @@ struct TailRing {
         } else {
             records[next] = record
         }
-        // A comparison rather than `%`: a division per event costs more than the rest of this.
+        // A comparison rather than `%`, which compiled to a division on every event.
         next = next + 1 == capacity ? 0 : next + 1
     }
 
