@@ -6,7 +6,7 @@ import Darwin
 
 /// An insert-only set of nonzero 64-bit hashes. Past about 2 million hashes the load stays at
 /// 0.89 to 0.95, so 8.4 to 9.1 bytes each with the tails of the shards. Smaller sets double, at a
-/// load of 0.475 to 0.95, from 1,024 home slots per shard: an empty set maps 532 KiB, and pages
+/// load of 0.475 to 0.95, from 1,024 home slots per shard: an empty set maps 520 KiB, and pages
 /// become resident only when a hash is written to them.
 ///
 /// The hashes are spread over 64 shards by their top 6 bits, so a shard that grows copies only

@@ -125,11 +125,7 @@ extension SpendEngine {
 func rowOrder(_ lhs: ReportRow, _ rhs: ReportRow) -> Bool {
     if lhs.spend != rhs.spend { return lhs.spend > rhs.spend }
     if lhs.requests != rhs.requests { return lhs.requests > rhs.requests }
-    switch (lhs.key, rhs.key) {
-    case let (left?, right?): return left < right
-    case (_?, nil): return true
-    default: return false
-    }
+    return WindowScan.keyPrecedes(lhs.key, rhs.key)
 }
 
 /// A filter expression whose terms hold their verdict for every key id of their dimension.

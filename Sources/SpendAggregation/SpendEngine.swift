@@ -119,7 +119,8 @@ public final class SpendEngine {
     }
 
     /// Decodes and aggregates one message. Returns why it was skipped, for logging, or nil when
-    /// it was an event. The decoded fields stay inside: returning them cost a copy per event.
+    /// it was an event. The decoded fields stay inside, because returning them costs a copy per
+    /// event.
     ///
     /// - Parameters:
     ///   - topic: the Kafka topic, or nil for a file.

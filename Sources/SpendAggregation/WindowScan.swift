@@ -278,7 +278,7 @@ struct WindowScan {
 
     /// Returns whether `lhs` comes first in the key order of ``rowOrder(_:_:)``: by text, missing keys last.
     @inline(__always)
-    private static func keyPrecedes(_ lhs: String?, _ rhs: String?) -> Bool {
+    static func keyPrecedes(_ lhs: String?, _ rhs: String?) -> Bool {
         switch (lhs, rhs) {
         case let (left?, right?): return left < right
         case (_?, nil): return true
@@ -289,8 +289,8 @@ struct WindowScan {
 
 extension WindowScan {
     /// Sorts `order`, whose ids must be increasing, by spend, then requests, highest first, and
-    /// then by id: a least-significant-digit radix sort on bytes of requests and then of spend,
-    /// which keeps the id order within ties. It skips the bytes where every entry is the same.
+    /// then by id. It is a least-significant-digit radix sort on bytes of requests and then of
+    /// spend, so ties keep their id order, and it skips the bytes where every entry is the same.
     /// Rows of users run to 100,000 per query, where a comparison sort took several milliseconds.
     static func radixSort(_ order: inout [RowOrderKey]) {
         guard let first = order.first else { return }
@@ -298,7 +298,7 @@ extension WindowScan {
         // flipped first to order it as unsigned.
         func spendKey(_ entry: RowOrderKey) -> UInt64 { ~(UInt64(bitPattern: entry.spendMicros) ^ (1 << 63)) }
         func requestsKey(_ entry: RowOrderKey) -> UInt64 { ~UInt64(bitPattern: entry.requests) }
-        // Bits in which some entry differs from the first: a byte without any is skipped.
+        // Bits in which some entry differs from the first. A byte with none of them is skipped.
         var spendBits: UInt64 = 0
         var requestsBits: UInt64 = 0
         for entry in order {

@@ -94,7 +94,7 @@ struct BenchOptions {
                 do {
                     _ = try Filter.parse(text)
                 } catch {
-                    throw UsageError(message: "--query-filter: \(error.message)")
+                    throw UsageError(message: "invalid --query-filter '\(text)': \(error.message)")
                 }
                 options.queryFilter = text
             case "--memory-child":

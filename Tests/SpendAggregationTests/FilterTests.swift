@@ -104,7 +104,7 @@ final class FilterTests: XCTestCase {
 
     func testContainsMatchesLowercasedValue() {
         // The term is matched without allocating when both sides are printable ASCII, and by
-        // lowercasing otherwise; both must agree with lowercasing the value.
+        // lowercasing otherwise. Both must agree with lowercasing the value.
         let values = ["Teacher_000123", "TEACHER", "teach", "", "x teacher", "L\u{E4}rare_7", "L\u{C4}RARE", "a\r\nb", "tab\there", "\u{1F600}teacher"]
         let needles = ["teacher", "TEACH", "r_0", "\u{E4}r", "\u{C4}R", "\r", "\t", "e"]
         for value in values {
