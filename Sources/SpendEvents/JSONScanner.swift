@@ -267,9 +267,9 @@ struct JSONScanner {
         skipWhitespace()
         if position < bytes.count {
             switch bytes[position] {
-            case UInt8(ascii: "t"): if matches("true") { return .true }
-            case UInt8(ascii: "f"): if matches("false") { return .false }
-            case UInt8(ascii: "n"): if matches("null") { return .null }
+            case UInt8(ascii: "t"): if skip(literal: "true") { return .true }
+            case UInt8(ascii: "f"): if skip(literal: "false") { return .false }
+            case UInt8(ascii: "n"): if skip(literal: "null") { return .null }
             default: break
             }
         }
@@ -279,11 +279,18 @@ struct JSONScanner {
         throw .notJSON("unexpected character")
     }
 
+    /// Moves past `text` and returns true when the bytes at the position are `text`;
+    /// otherwise returns false and leaves the position.
+    ///
+    /// Callers pass literals, so after inlining the comparison is of constant words. With a
+    /// separator and a key, such as `, "model": `, one call replaces the reads of the comma,
+    /// the key, the colon and the spaces, which are most of the work for a short value. The
+    /// text must be valid JSON where it is used, plain ASCII without backslashes.
     @inline(__always)
-    private mutating func matches(_ word: StaticString) -> Bool {
-        let count = word.utf8CodeUnitCount
+    mutating func skip(literal text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
         guard position + count <= bytes.count,
-              keyEquals(TextSpan(start: Int32(position), count: Int32(count), escaped: false), word) else { return false }
+              keyEquals(TextSpan(start: Int32(position), count: Int32(count), escaped: false), text) else { return false }
         position += count
         return true
     }
@@ -391,8 +398,7 @@ struct JSONScanner {
 
     /// Moves to the next key of an object and returns true, or returns false once the object closes.
     ///
-    /// After true, read the key with ``readKey()`` or ``readKey(ifEqualTo:)``. Pass `first` as
-    /// for ``nextKey(first:)``.
+    /// After true, read the key with ``readKey()``. Pass `first` as for ``nextKey(first:)``.
     @inline(__always)
     mutating func moveToKey(first: Bool) throws(ScanError) -> Bool {
         if first {
@@ -410,25 +416,6 @@ struct JSONScanner {
         let key = try readString()
         try expect(UInt8(ascii: ":"), "expected ':' after a key")
         return key
-    }
-
-    /// Reads the key at the position and the colon after it when the key is `name` written
-    /// without escapes, and returns true. Otherwise returns false and leaves the position.
-    ///
-    /// Such a key is valid JSON text, so the result is the same as with ``readKey()``, without
-    /// the scan for escapes, provided that `name` is plain ASCII without quotes or backslashes.
-    @inline(__always)
-    mutating func readKey(ifEqualTo name: StaticString) throws(ScanError) -> Bool {
-        let count = name.utf8CodeUnitCount
-        let start = position + 1
-        guard start + count < bytes.count, bytes[position] == UInt8(ascii: "\""),
-              bytes[start + count] == UInt8(ascii: "\""),
-              keyEquals(TextSpan(start: Int32(start), count: Int32(count), escaped: false), name) else {
-            return false
-        }
-        position = start + count + 1
-        try expect(UInt8(ascii: ":"), "expected ':' after a key")
-        return true
     }
 
     mutating func openObject() throws(ScanError) {

@@ -110,14 +110,15 @@ struct EnvelopeReader {
         try scanner.openObject()
         var first = true
         var expected: EnvelopeField? = .eventID
-        while try scanner.moveToKey(first: first) {
-            first = false
+        while true {
             let field: EnvelopeField
-            if let predicted = expected, try readKey(named: predicted) {
+            if let predicted = expected, skipKey(predicted, first: first) {
                 field = predicted
             } else {
+                guard try scanner.moveToKey(first: first) else { break }
                 field = envelopeField(try scanner.readKey())
             }
+            first = false
             if field != .other { expected = field.next }
             switch field {
             case .eventID:
@@ -152,14 +153,15 @@ struct EnvelopeReader {
         try scanner.openObject()
         var first = true
         var expected: PayloadField? = .correlationID
-        while try scanner.moveToKey(first: first) {
-            first = false
+        while true {
             let field: PayloadField
-            if let predicted = expected, try readKey(named: predicted) {
+            if let predicted = expected, skipKey(predicted, first: first) {
                 field = predicted
             } else {
+                guard try scanner.moveToKey(first: first) else { break }
                 field = payloadField(try scanner.readKey())
             }
+            first = false
             if field != .other { expected = field.next }
             switch field {
             case .provider:
@@ -218,14 +220,15 @@ struct EnvelopeReader {
         try scanner.openObject()
         var first = true
         var expected: TokenCount? = .prompt
-        while try scanner.moveToKey(first: first) {
-            first = false
+        while true {
             let field: TokenCount
-            if let predicted = expected, try readKey(named: predicted) {
+            if let predicted = expected, skipKey(predicted, first: first) {
                 field = predicted
             } else {
+                guard try scanner.moveToKey(first: first) else { break }
                 field = tokenCount(try scanner.readKey())
             }
+            first = false
             if field != .other { expected = field.next }
             switch field {
             case .prompt:
@@ -257,14 +260,20 @@ struct EnvelopeReader {
         }
     }
 
-    /// Reads the key and its colon when the key names `count`, and returns whether it did.
-    private mutating func readKey(named count: TokenCount) throws(ScanError) -> Bool {
+    /// Moves past the separator and key of `count` as producers write them, as the envelope's
+    /// `skipKey` does for its fields.
+    private mutating func skipKey(_ count: TokenCount, first: Bool) -> Bool {
+        let start = scanner.position
+        guard first || scanner.skip(literal: ", ") else { return false }
+        let skipped: Bool
         switch count {
-        case .prompt: return try scanner.readKey(ifEqualTo: "prompt_tokens")
-        case .completion: return try scanner.readKey(ifEqualTo: "completion_tokens")
-        case .total: return try scanner.readKey(ifEqualTo: "total_tokens")
-        case .other: return false
+        case .prompt: skipped = scanner.skip(literal: "\"prompt_tokens\": ")
+        case .completion: skipped = scanner.skip(literal: "\"completion_tokens\": ")
+        case .total: skipped = scanner.skip(literal: "\"total_tokens\": ")
+        case .other: skipped = false
         }
+        if !skipped { scanner.position = start }
+        return skipped
     }
 
     /// Returns the count of `token_usage` that `key` names.
@@ -314,23 +323,30 @@ struct EnvelopeReader {
         }
     }
 
-    /// Reads the key and its colon when the key names `field`, and returns whether it did.
+    /// Moves past the separator and key of `field` as producers write them, `, "name": `, or
+    /// `"name": ` for the first key, and returns true. Otherwise returns false and leaves the
+    /// position for the general reading of the key.
     ///
     /// Messages usually list their keys in one order, so trying the expected key first skips
     /// the scan of the key and the lookup of its name.
-    private mutating func readKey(named field: EnvelopeField) throws(ScanError) -> Bool {
+    private mutating func skipKey(_ field: EnvelopeField, first: Bool) -> Bool {
+        let start = scanner.position
+        guard first || scanner.skip(literal: ", ") else { return false }
+        let skipped: Bool
         switch field {
-        case .eventID: return try scanner.readKey(ifEqualTo: "event_id")
-        case .eventType: return try scanner.readKey(ifEqualTo: "event_type")
-        case .eventTimestamp: return try scanner.readKey(ifEqualTo: "event_timestamp")
-        case .sourceService: return try scanner.readKey(ifEqualTo: "source_service")
-        case .schemaVersion: return try scanner.readKey(ifEqualTo: "schema_version")
-        case .correlationID: return try scanner.readKey(ifEqualTo: "correlation_id")
-        case .dataSchemaURI: return try scanner.readKey(ifEqualTo: "data_schema_uri")
-        case .data: return try scanner.readKey(ifEqualTo: "data")
-        case .metadata: return try scanner.readKey(ifEqualTo: "metadata")
-        case .other: return false
+        case .eventID: skipped = scanner.skip(literal: "\"event_id\": ")
+        case .eventType: skipped = scanner.skip(literal: "\"event_type\": ")
+        case .eventTimestamp: skipped = scanner.skip(literal: "\"event_timestamp\": ")
+        case .sourceService: skipped = scanner.skip(literal: "\"source_service\": ")
+        case .schemaVersion: skipped = scanner.skip(literal: "\"schema_version\": ")
+        case .correlationID: skipped = scanner.skip(literal: "\"correlation_id\": ")
+        case .dataSchemaURI: skipped = scanner.skip(literal: "\"data_schema_uri\": ")
+        case .data: skipped = scanner.skip(literal: "\"data\": ")
+        case .metadata: skipped = scanner.skip(literal: "\"metadata\": ")
+        case .other: skipped = false
         }
+        if !skipped { scanner.position = start }
+        return skipped
     }
 
     /// Returns the envelope field that `key` names. A switch on the key's length comes first,
@@ -374,27 +390,33 @@ struct EnvelopeReader {
         }
     }
 
-    /// Reads the key and its colon when the key names `field`, and returns whether it did.
-    private mutating func readKey(named field: PayloadField) throws(ScanError) -> Bool {
+    /// Moves past the separator and key of `field` as producers write them, as the envelope's
+    /// `skipKey` does for its fields.
+    private mutating func skipKey(_ field: PayloadField, first: Bool) -> Bool {
+        let start = scanner.position
+        guard first || scanner.skip(literal: ", ") else { return false }
+        let skipped: Bool
         switch field {
-        case .correlationID: return try scanner.readKey(ifEqualTo: "correlation_id")
-        case .provider: return try scanner.readKey(ifEqualTo: "provider")
-        case .model: return try scanner.readKey(ifEqualTo: "model")
-        case .requestType: return try scanner.readKey(ifEqualTo: "request_type")
-        case .costEstimateUSD: return try scanner.readKey(ifEqualTo: "cost_estimate_usd")
-        case .tokenUsage: return try scanner.readKey(ifEqualTo: "token_usage")
-        case .userID: return try scanner.readKey(ifEqualTo: "user_id")
-        case .organizationID: return try scanner.readKey(ifEqualTo: "organization_id")
-        case .serviceName: return try scanner.readKey(ifEqualTo: "service_name")
-        case .requestTimestamp: return try scanner.readKey(ifEqualTo: "request_timestamp")
-        case .responseTimeMS: return try scanner.readKey(ifEqualTo: "response_time_ms")
-        case .cached: return try scanner.readKey(ifEqualTo: "cached")
-        case .cacheCostSavingsUSD: return try scanner.readKey(ifEqualTo: "cache_cost_savings_usd")
-        case .metadata: return try scanner.readKey(ifEqualTo: "metadata")
-        case .success: return try scanner.readKey(ifEqualTo: "success")
-        case .costEstimate: return try scanner.readKey(ifEqualTo: "cost_estimate")
-        case .other: return false
+        case .correlationID: skipped = scanner.skip(literal: "\"correlation_id\": ")
+        case .provider: skipped = scanner.skip(literal: "\"provider\": ")
+        case .model: skipped = scanner.skip(literal: "\"model\": ")
+        case .requestType: skipped = scanner.skip(literal: "\"request_type\": ")
+        case .costEstimateUSD: skipped = scanner.skip(literal: "\"cost_estimate_usd\": ")
+        case .tokenUsage: skipped = scanner.skip(literal: "\"token_usage\": ")
+        case .userID: skipped = scanner.skip(literal: "\"user_id\": ")
+        case .organizationID: skipped = scanner.skip(literal: "\"organization_id\": ")
+        case .serviceName: skipped = scanner.skip(literal: "\"service_name\": ")
+        case .requestTimestamp: skipped = scanner.skip(literal: "\"request_timestamp\": ")
+        case .responseTimeMS: skipped = scanner.skip(literal: "\"response_time_ms\": ")
+        case .cached: skipped = scanner.skip(literal: "\"cached\": ")
+        case .cacheCostSavingsUSD: skipped = scanner.skip(literal: "\"cache_cost_savings_usd\": ")
+        case .metadata: skipped = scanner.skip(literal: "\"metadata\": ")
+        case .success: skipped = scanner.skip(literal: "\"success\": ")
+        case .costEstimate: skipped = scanner.skip(literal: "\"cost_estimate\": ")
+        case .other: skipped = false
         }
+        if !skipped { scanner.position = start }
+        return skipped
     }
 
     /// Returns the payload field that `key` names, switching on the key's length first.
