@@ -94,8 +94,8 @@ struct EnvelopeReader {
     var hasCost = false
     var hasLatency = false
     var hasTotalTokens = false
-    var eventTypeSaysCost = false
-    var hasEventType = false
+    /// The event type, read only when the topic and the payload leave the kind of event open.
+    var eventType: TextSpan?
     var dataLooksLikeOtherEvent = false
 
     init(scanner: JSONScanner) {
@@ -130,8 +130,7 @@ struct EnvelopeReader {
                 eventTimestamp = try readOptionalString("event_timestamp")
             case .eventType:
                 if let span = try readOptionalString("event_type") {
-                    hasEventType = true
-                    eventTypeSaysCost = contains(span, "cost")
+                    eventType = span
                 }
             case .data:
                 if try scanner.peekKind() == .object {
@@ -547,7 +546,7 @@ struct EnvelopeReader {
 
     /// Decides the event kind and checks the required fields.
     mutating func finish(isCostTopic: Bool, latestAllowedMilliseconds: Int64) -> DecodeResult {
-        let isCost = isCostTopic || hasCost || (!dataLooksLikeOtherEvent && (eventTypeSaysCost || !hasEventType))
+        let isCost = isCostTopic || hasCost || (!dataLooksLikeOtherEvent && eventType.map { contains($0, "cost") } ?? true)
         guard isCost else {
             return .skipped(.otherEventType, SkipDetail(field: "data", problem: "is not a cost-tracking payload"))
         }
