@@ -55,7 +55,7 @@ public struct MessageDecoder: Sendable {
         if topic == KnownTopic.requestCompleted {
             return .skipped(.otherEventType, SkipDetail(field: "message", problem: "is on the request-completed topic"))
         }
-        guard message.count <= maxMessageBytes else {
+        guard message.count <= min(maxMessageBytes, JSONScanner.maxBytes) else {
             return .skipped(.invalid, SkipDetail(field: "message", problem: "is larger than the size limit"))
         }
         var reader = EnvelopeReader(scanner: JSONScanner(message))
@@ -262,17 +262,12 @@ struct EnvelopeReader {
     /// Moves past the separator and key of `count` as producers write them, as the envelope's
     /// `skipKey` does for its fields.
     private mutating func skipKey(_ count: TokenCount, first: Bool) -> Bool {
-        let start = scanner.position
-        guard first || scanner.skip(literal: ", ") else { return false }
-        let skipped: Bool
         switch count {
-        case .prompt: skipped = scanner.skip(literal: "\"prompt_tokens\": ")
-        case .completion: skipped = scanner.skip(literal: "\"completion_tokens\": ")
-        case .total: skipped = scanner.skip(literal: "\"total_tokens\": ")
-        case .other: skipped = false
+        case .prompt: return first && scanner.skip(literal: "\"prompt_tokens\": ")
+        case .completion: return !first && scanner.skip(literal: ", \"completion_tokens\": ")
+        case .total: return !first && scanner.skip(literal: ", \"total_tokens\": ")
+        case .other: return false
         }
-        if !skipped { scanner.position = start }
-        return skipped
     }
 
     /// Returns the count of `token_usage` that `key` names.
@@ -329,23 +324,18 @@ struct EnvelopeReader {
     /// Messages usually list their keys in one order, so trying the expected key first skips
     /// the scan of the key and the lookup of its name.
     private mutating func skipKey(_ field: EnvelopeField, first: Bool) -> Bool {
-        let start = scanner.position
-        guard first || scanner.skip(literal: ", ") else { return false }
-        let skipped: Bool
         switch field {
-        case .eventID: skipped = scanner.skip(literal: "\"event_id\": ")
-        case .eventType: skipped = scanner.skip(literal: "\"event_type\": ")
-        case .eventTimestamp: skipped = scanner.skip(literal: "\"event_timestamp\": ")
-        case .sourceService: skipped = scanner.skip(literal: "\"source_service\": ")
-        case .schemaVersion: skipped = scanner.skip(literal: "\"schema_version\": ")
-        case .correlationID: skipped = scanner.skip(literal: "\"correlation_id\": ")
-        case .dataSchemaURI: skipped = scanner.skip(literal: "\"data_schema_uri\": ")
-        case .data: skipped = scanner.skip(literal: "\"data\": ")
-        case .metadata: skipped = scanner.skip(literal: "\"metadata\": ")
-        case .other: skipped = false
+        case .eventID: return first && scanner.skip(literal: "\"event_id\": ")
+        case .eventType: return !first && scanner.skip(literal: ", \"event_type\": ")
+        case .eventTimestamp: return !first && scanner.skip(literal: ", \"event_timestamp\": ")
+        case .sourceService: return !first && scanner.skip(literal: ", \"source_service\": ")
+        case .schemaVersion: return !first && scanner.skip(literal: ", \"schema_version\": ")
+        case .correlationID: return !first && scanner.skip(literal: ", \"correlation_id\": ")
+        case .dataSchemaURI: return !first && scanner.skip(literal: ", \"data_schema_uri\": ")
+        case .data: return !first && scanner.skip(literal: ", \"data\": ")
+        case .metadata: return !first && scanner.skip(literal: ", \"metadata\": ")
+        case .other: return false
         }
-        if !skipped { scanner.position = start }
-        return skipped
     }
 
     /// Returns the envelope field that `key` names. A switch on the key's length comes first,
@@ -392,30 +382,25 @@ struct EnvelopeReader {
     /// Moves past the separator and key of `field` as producers write them, as the envelope's
     /// `skipKey` does for its fields.
     private mutating func skipKey(_ field: PayloadField, first: Bool) -> Bool {
-        let start = scanner.position
-        guard first || scanner.skip(literal: ", ") else { return false }
-        let skipped: Bool
         switch field {
-        case .correlationID: skipped = scanner.skip(literal: "\"correlation_id\": ")
-        case .provider: skipped = scanner.skip(literal: "\"provider\": ")
-        case .model: skipped = scanner.skip(literal: "\"model\": ")
-        case .requestType: skipped = scanner.skip(literal: "\"request_type\": ")
-        case .costEstimateUSD: skipped = scanner.skip(literal: "\"cost_estimate_usd\": ")
-        case .tokenUsage: skipped = scanner.skip(literal: "\"token_usage\": ")
-        case .userID: skipped = scanner.skip(literal: "\"user_id\": ")
-        case .organizationID: skipped = scanner.skip(literal: "\"organization_id\": ")
-        case .serviceName: skipped = scanner.skip(literal: "\"service_name\": ")
-        case .requestTimestamp: skipped = scanner.skip(literal: "\"request_timestamp\": ")
-        case .responseTimeMS: skipped = scanner.skip(literal: "\"response_time_ms\": ")
-        case .cached: skipped = scanner.skip(literal: "\"cached\": ")
-        case .cacheCostSavingsUSD: skipped = scanner.skip(literal: "\"cache_cost_savings_usd\": ")
-        case .metadata: skipped = scanner.skip(literal: "\"metadata\": ")
-        case .success: skipped = scanner.skip(literal: "\"success\": ")
-        case .costEstimate: skipped = scanner.skip(literal: "\"cost_estimate\": ")
-        case .other: skipped = false
+        case .correlationID: return first && scanner.skip(literal: "\"correlation_id\": ")
+        case .provider: return !first && scanner.skip(literal: ", \"provider\": ")
+        case .model: return !first && scanner.skip(literal: ", \"model\": ")
+        case .requestType: return !first && scanner.skip(literal: ", \"request_type\": ")
+        case .costEstimateUSD: return !first && scanner.skip(literal: ", \"cost_estimate_usd\": ")
+        case .tokenUsage: return !first && scanner.skip(literal: ", \"token_usage\": ")
+        case .userID: return !first && scanner.skip(literal: ", \"user_id\": ")
+        case .organizationID: return !first && scanner.skip(literal: ", \"organization_id\": ")
+        case .serviceName: return !first && scanner.skip(literal: ", \"service_name\": ")
+        case .requestTimestamp: return !first && scanner.skip(literal: ", \"request_timestamp\": ")
+        case .responseTimeMS: return !first && scanner.skip(literal: ", \"response_time_ms\": ")
+        case .cached: return !first && scanner.skip(literal: ", \"cached\": ")
+        case .cacheCostSavingsUSD: return !first && scanner.skip(literal: ", \"cache_cost_savings_usd\": ")
+        case .metadata: return !first && scanner.skip(literal: ", \"metadata\": ")
+        case .success: return !first && scanner.skip(literal: ", \"success\": ")
+        case .costEstimate: return !first && scanner.skip(literal: ", \"cost_estimate\": ")
+        case .other: return false
         }
-        if !skipped { scanner.position = start }
-        return skipped
     }
 
     /// Returns the payload field that `key` names, switching on the key's length first.
@@ -454,6 +439,7 @@ struct EnvelopeReader {
 
     /// Reads a string or null; any other kind is noted as a fault and skipped.
     private mutating func readOptionalString(_ field: StaticString) throws(ScanError) -> TextSpan? {
+        if let span = scanner.readPlainString() { return span }
         switch try scanner.peekKind() {
         case .string:
             return try scanner.readString()

@@ -282,6 +282,12 @@ private let handWrittenMessages: [String] = [
     "  {\r\n\t\"event_id\" :\"e4\" ,\"data\":{\"provider\":\"p\",\"model\":\"m\",\"cost_estimate_usd\":1E2,\"response_time_ms\":0,"
         + "\"request_timestamp\":\"2026-02-09T08:14:19Z\",\"token_usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}}\n ",
     "{\"event_id\": \"e5\", \"data\": [1, 2], \"event_timestamp\": \"2026-02-09T08:14:19Z\"}",
+    // Keys out of the producers' order, and payload metadata whose keys are read in full.
+    "{\"event_type\": \"llm_provider.cost.tracking\", \"event_id\": \"e9\", \"data\": {\"model\": \"m\", \"provider\": \"p\", "
+        + "\"cost_estimate_usd\": 0.5, \"response_time_ms\": 7, \"correlation_id\": \"c\", \"metadata\": { \"cached\": true}}, "
+        + "\"event_timestamp\": \"2026-02-09T08:14:21.924582Z\"}",
+    envelope(data: baseData + ", \"metadata\": {\"a\" : 1, \"c\\u0061ched\": true, \"b\":2,\"cached\":true}"),
+    envelope(data: baseData + ", \"metadata\": {\"cached\": true, \"cached\": false, \"x\": \"\\u00e4\"}"),
     "{\"event_id\": \"e6\", \"data\": {\"provider\": 5, \"model\": [], \"user_id\": {}, \"cached\": \"yes\", \"token_usage\": 3}}",
     "{\"event_id\": \"e7\", \"data\": {\"provider\": \"p\", \"model\": \"m\", \"cost_estimate_usd\": -0.0, \"response_time_ms\": 12345678901}}",
     "{\"ev\\u0065nt_id\": \"e8\", \"data\": {\"provider\": \"p\"}}",
