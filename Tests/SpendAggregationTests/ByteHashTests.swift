@@ -2,30 +2,61 @@ import XCTest
 @testable import SpendAggregation
 
 final class ByteHashTests: XCTestCase {
-    /// Returns the hash as first written, reading the bytes after the last full word one at a
-    /// time. Equal values keep the duplicate filter's rare false repeats where they were.
+    /// Returns the hash as its description states it, building each word a byte at a time
+    /// and placing the bytes of a short last block one by one.
     private func byteByByteHash(_ bytes: [UInt8]) -> UInt64 {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        func word(_ offset: Int) -> UInt64 {
+            (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << UInt64(8 * $1) }
+        }
+        var state = ByteHash.seed ^ UInt64(bytes.count)
         var index = 0
-        while index + 8 <= bytes.count {
-            var word: UInt64 = 0
-            for offset in 0..<8 {
-                word |= UInt64(bytes[index + offset]) << UInt64(8 * offset)
-            }
-            state = ByteHash.mix(state ^ word)
-            index += 8
+        while bytes.count - index > 16 {
+            state = ByteHash.fold(word(index) ^ state, word(index + 8) ^ ByteHash.blockKey)
+            index += 16
         }
-        if index < bytes.count {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < bytes.count {
-                tail |= UInt64(bytes[index]) << shift
-                shift += 8
-                index += 1
+        let remaining = bytes.count - index
+        var first: UInt64 = 0
+        var second: UInt64 = 0
+        switch remaining {
+        case 9...16:
+            first = word(index)
+            second = word(bytes.count - 8)
+        case 4...8:
+            for offset in 0..<4 {
+                first |= UInt64(bytes[index + offset]) << UInt64(8 * offset)
+                first |= UInt64(bytes[bytes.count - 4 + offset]) << UInt64(32 + 8 * offset)
             }
-            state = ByteHash.mix(state ^ tail)
+        case 1...3:
+            first = UInt64(bytes[index]) | UInt64(bytes[index + remaining / 2]) << 8 | UInt64(bytes[bytes.count - 1]) << 16
+        default:
+            break
         }
-        return ByteHash.mix(state)
+        return ByteHash.mix(ByteHash.fold(first ^ state, second ^ ByteHash.blockKey))
+    }
+
+    /// No 8-byte window of valid UTF-8 equals the block key, so a block's second factor is
+    /// never zero for the texts the engine hashes.
+    func testBlockKeyIsNotUTF8() {
+        let keyBytes = withUnsafeBytes(of: ByteHash.blockKey.littleEndian) { Array($0) }
+        XCTAssertNil(String(validating: keyBytes, as: UTF8.self))
+        // Wider windows around it stay invalid whatever comes before or after.
+        for lead: [UInt8] in [[], [0x41], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x98]] {
+            XCTAssertNil(String(validating: lead + keyBytes + [0x41], as: UTF8.self))
+        }
+    }
+
+    /// Texts of one length that differ in any byte hash differently, for every length a last
+    /// block can have; a lost byte would make some pair equal.
+    func testEveryByteChangesTheHash() {
+        for length in 1...40 {
+            let base = (0..<length).map { UInt8(0x61 + $0 % 26) }
+            let baseHash = base.withUnsafeBytes { ByteHash.hash($0) }
+            for position in 0..<length {
+                var changed = base
+                changed[position] = 0x30
+                XCTAssertNotEqual(changed.withUnsafeBytes { ByteHash.hash($0) }, baseHash, "length \(length), byte \(position)")
+            }
+        }
     }
 
     func testHashMatchesByteByByteForm() {
