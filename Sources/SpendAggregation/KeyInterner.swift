@@ -39,10 +39,32 @@ struct KeyInterner {
     /// The number of ids in use, missing and other included: the size an id-indexed array needs.
     var idCount: Int { values.count }
 
+    /// The first step of a lookup: the key's hash and the entry of its home slot.
+    struct Lookup {
+        let hash: UInt64
+        let homeEntry: UInt64
+    }
+
+    /// Hashes `bytes` and reads their home slot, for ``id(of:from:)``.
+    ///
+    /// Reading the slot early lets its cache miss overlap the work the caller does before it
+    /// finishes the lookup, where the slot read would otherwise wait for that work. No key may
+    /// be added to this interner in between.
+    func startLookup(_ bytes: UnsafeRawBufferPointer) -> Lookup {
+        let hash = ByteHash.hash(bytes)
+        return Lookup(hash: hash, homeEntry: slots[Int(truncatingIfNeeded: hash) & (slots.count - 1)])
+    }
+
     /// Returns the id of `bytes`, adding it when new and under the cap.
     mutating func id(of bytes: UnsafeRawBufferPointer) -> UInt32 {
-        let hash = ByteHash.hash(bytes)
-        let (found, emptySlot) = find(bytes, hash: hash)
+        id(of: bytes, from: startLookup(bytes))
+    }
+
+    /// Returns the id of `bytes` as ``id(of:)`` does, continuing `lookup`, which
+    /// ``startLookup(_:)`` made for the same bytes with no key added since.
+    mutating func id(of bytes: UnsafeRawBufferPointer, from lookup: Lookup) -> UInt32 {
+        let hash = lookup.hash
+        let (found, emptySlot) = find(bytes, hash: hash, homeEntry: lookup.homeEntry)
         if let found { return found }
         guard count < maxKeys else {
             foldedOccurrences += 1
@@ -68,7 +90,8 @@ struct KeyInterner {
         var copy = text
         return copy.withUTF8 { buffer in
             let bytes = UnsafeRawBufferPointer(buffer)
-            return find(bytes, hash: ByteHash.hash(bytes)).id
+            let lookup = startLookup(bytes)
+            return find(bytes, hash: lookup.hash, homeEntry: lookup.homeEntry).id
         }
     }
 
@@ -77,14 +100,15 @@ struct KeyInterner {
     }
 
     /// Returns the id of the key equal to `bytes`, or nil and the empty slot where it belongs.
+    /// `homeEntry` is the entry of the key's home slot, already read.
     @inline(__always)
-    private func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> (id: UInt32?, emptySlot: Int) {
+    private func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64, homeEntry: UInt64) -> (id: UInt32?, emptySlot: Int) {
         let tag = hash & Self.tagMask
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
+        var entry = homeEntry
         return records.withUnsafeBytes { storage in
             while true {
-                let entry = slots[slot]
                 if entry == 0 { return (nil, slot) }
                 if entry & Self.tagMask == tag {
                     let offset = Int(entry & Self.offsetMask) - 1
@@ -93,6 +117,7 @@ struct KeyInterner {
                     }
                 }
                 slot = (slot + 1) & mask
+                entry = slots[slot]
             }
         }
     }
