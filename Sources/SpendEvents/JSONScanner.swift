@@ -130,6 +130,20 @@ struct JSONScanner {
         return Self.span(from: start, to: end, escaped: false)
     }
 
+    /// Reads a string as ``readPlainString()`` does, or null, into `value` and returns true;
+    /// for anything else returns false and leaves the position.
+    mutating func readPlainTextOrNull(into value: inout TextSpan?) -> Bool {
+        if let span = readPlainString() {
+            value = span
+            return true
+        }
+        if skip(literal: "null") {
+            value = nil
+            return true
+        }
+        return false
+    }
+
     /// Continues a string that starts at `start` from the special byte at the position: an
     /// escape, a multi-byte character, a control character or the end of the input.
     @inline(never)

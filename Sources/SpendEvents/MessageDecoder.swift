@@ -59,20 +59,24 @@ public struct MessageDecoder: Sendable {
             return .skipped(.invalid, SkipDetail(field: "message", problem: "is larger than the size limit"))
         }
         var reader = EnvelopeReader(scanner: JSONScanner(message))
-        do {
-            try reader.read()
-        } catch {
-            // The scanner checks the UTF-8 of every string it reads, and any other byte of 0x80
-            // or above fails the JSON grammar. So a message that scans is valid UTF-8, and for
-            // one that does not, invalid UTF-8 anywhere is reported before the grammar error.
-            guard UTF8Validation.isValid(message) else {
-                return .skipped(.notJSON, SkipDetail(field: "message", problem: "is not valid UTF-8"))
-            }
-            switch error {
-            case .tooDeep:
-                return .skipped(.invalid, SkipDetail(field: "message", problem: "is nested too deeply"))
-            case .notJSON(let problem):
-                return .skipped(.notJSON, SkipDetail(field: "message", problem: problem))
+        if !reader.readProducerLayout() {
+            reader = EnvelopeReader(scanner: JSONScanner(message))
+            do {
+                try reader.read()
+            } catch {
+                // The scanner checks the UTF-8 of every string it reads, and any other byte of
+                // 0x80 or above fails the JSON grammar. So a message that scans is valid UTF-8,
+                // and for one that does not, invalid UTF-8 anywhere is reported before the
+                // grammar error.
+                guard UTF8Validation.isValid(message) else {
+                    return .skipped(.notJSON, SkipDetail(field: "message", problem: "is not valid UTF-8"))
+                }
+                switch error {
+                case .tooDeep:
+                    return .skipped(.invalid, SkipDetail(field: "message", problem: "is nested too deeply"))
+                case .notJSON(let problem):
+                    return .skipped(.notJSON, SkipDetail(field: "message", problem: problem))
+                }
             }
         }
         return reader.finish(
@@ -571,5 +575,85 @@ struct EnvelopeReader {
 
     private func invalid(_ field: StaticString, _ problem: StaticString) -> DecodeResult {
         .skipped(.invalid, SkipDetail(field: field, problem: problem))
+    }
+}
+
+extension EnvelopeReader {
+    /// Reads a message laid out exactly as producers write it and returns true, or returns
+    /// false at the first difference. After false the reader is spent: the caller reads the
+    /// message again with a fresh reader's ``read()``.
+    ///
+    /// The layout is the fixtures': the envelope's and the payload's keys in their usual order
+    /// with `json.dumps` separators, text values without escapes, `data_schema_uri` null and
+    /// `cached` with `cache_cost_savings_usd` right after `response_time_ms` when present. One
+    /// comparison reads each separator and key, and no value's kind is looked up by a switch.
+    /// Numbers, booleans and both metadata objects go through the same readers as in
+    /// ``read()``, so every field and fault comes out as ``read()`` gives them. A scan error
+    /// also returns false, and ``read()`` then raises it again.
+    mutating func readProducerLayout() -> Bool {
+        do {
+            return try readProducerFields()
+        } catch {
+            return false
+        }
+    }
+
+    private mutating func readProducerFields() throws(ScanError) -> Bool {
+        guard scanner.skip(literal: "{\"event_id\": "), let eventID = scanner.readPlainString(),
+              scanner.skip(literal: ", \"event_type\": "), let eventType = scanner.readPlainString(),
+              scanner.skip(literal: ", \"event_timestamp\": "), let timestamp = scanner.readPlainString(),
+              scanner.skip(literal: ", \"source_service\": "), scanner.readPlainString() != nil,
+              scanner.skip(literal: ", \"schema_version\": ") else { return false }
+        fields.eventID = eventID
+        hasEventID = true
+        self.eventType = eventType
+        eventTimestamp = timestamp
+        _ = try scanner.readNumber()
+        guard scanner.skip(literal: ", \"correlation_id\": "), scanner.readPlainString() != nil,
+              scanner.skip(literal: ", \"data_schema_uri\": null, \"data\": {\"correlation_id\": "),
+              scanner.readPlainString() != nil,
+              scanner.skip(literal: ", \"provider\": "), let provider = scanner.readPlainString(),
+              scanner.skip(literal: ", \"model\": "), let model = scanner.readPlainString(),
+              scanner.skip(literal: ", \"request_type\": "), scanner.readPlainTextOrNull(into: &fields.requestType),
+              scanner.skip(literal: ", \"cost_estimate_usd\": ") else { return false }
+        hasData = true
+        fields.provider = provider
+        fields.model = model
+        if let money = try readMoney("data.cost_estimate_usd") {
+            fields.cost = money
+            hasCost = true
+        }
+        guard scanner.skip(literal: ", \"token_usage\": {\"prompt_tokens\": ") else { return false }
+        fields.promptTokens = try readCount("data.token_usage.prompt_tokens", rounding: false) ?? 0
+        guard scanner.skip(literal: ", \"completion_tokens\": ") else { return false }
+        fields.completionTokens = try readCount("data.token_usage.completion_tokens", rounding: false) ?? 0
+        guard scanner.skip(literal: ", \"total_tokens\": ") else { return false }
+        if let total = try readCount("data.token_usage.total_tokens", rounding: false) {
+            fields.totalTokens = total
+            hasTotalTokens = true
+        }
+        guard scanner.skip(literal: "}, \"user_id\": "), scanner.readPlainTextOrNull(into: &fields.user),
+              scanner.skip(literal: ", \"organization_id\": "), scanner.readPlainTextOrNull(into: &fields.organization),
+              scanner.skip(literal: ", \"service_name\": "), scanner.readPlainTextOrNull(into: &fields.service),
+              scanner.skip(literal: ", \"request_timestamp\": "), scanner.readPlainTextOrNull(into: &requestTimestamp),
+              scanner.skip(literal: ", \"response_time_ms\": ") else { return false }
+        if let latency = try readCount("data.response_time_ms", rounding: true) {
+            fields.latencyMilliseconds = latency
+            hasLatency = true
+        }
+        if scanner.skip(literal: ", \"cached\": ") {
+            if try readBool("data.cached") == true { fields.cached = true }
+            guard scanner.skip(literal: ", \"cache_cost_savings_usd\": ") else { return false }
+            fields.cacheSavings = try readMoney("data.cache_cost_savings_usd")
+        }
+        guard scanner.skip(literal: ", \"metadata\": ") else { return false }
+        try readPayloadMetadata()
+        guard scanner.skip(literal: "}, \"metadata\": ") else { return false }
+        if !scanner.skip(literal: "null") {
+            try scanner.skipValue()
+        }
+        guard scanner.skip(literal: "}") else { return false }
+        scanner.skipWhitespace()
+        return scanner.atEnd
     }
 }

@@ -29,6 +29,26 @@ final class DecoderEquivalenceTests: XCTestCase {
         XCTAssertGreaterThan(compared, 10_000)
     }
 
+    /// The path for the producers' layout takes the messages written in it, so the tests above
+    /// reach it, and its fields and faults are those of the general reading.
+    func testProducerLayoutTakesProducerMessages() throws {
+        var taken = 0
+        for message in try seedMessages() {
+            try message.withUnsafeBufferPointer { bytes in
+                var fast = EnvelopeReader(scanner: JSONScanner(bytes))
+                guard fast.readProducerLayout() else { return }
+                taken += 1
+                var general = EnvelopeReader(scanner: JSONScanner(bytes))
+                try general.read()
+                let fastResult = describe(fast.finish(isCostTopic: false, latestAllowedMilliseconds: wallClock))
+                let generalResult = describe(general.finish(isCostTopic: false, latestAllowedMilliseconds: wallClock))
+                XCTAssertEqual(fastResult, generalResult, printable(message))
+            }
+        }
+        // The cost-tracking fixtures without escapes and the synthetic events.
+        XCTAssertGreaterThanOrEqual(taken, 30)
+    }
+
     func testSizeLimitAndFutureLimitDecodeAlike() throws {
         let seeds = try seedMessages()
         let limits: [(Int, Int64)] = [(0, 0), (200, 1_000), (1 << 20, -86_400_000)]
