@@ -619,16 +619,19 @@ extension EnvelopeReader {
         hasData = true
         fields.provider = provider
         fields.model = model
-        if let money = try readMoney("data.cost_estimate_usd") {
+        if let micros = scanner.readPlainDecimal(scale: 6) {
+            fields.cost = Money(micros: micros)
+            hasCost = true
+        } else if let money = try readMoney("data.cost_estimate_usd") {
             fields.cost = money
             hasCost = true
         }
         guard scanner.skip(literal: ", \"token_usage\": {\"prompt_tokens\": ") else { return false }
-        fields.promptTokens = try readCount("data.token_usage.prompt_tokens", rounding: false) ?? 0
+        fields.promptTokens = try readCount(orPlain: "data.token_usage.prompt_tokens", rounding: false) ?? 0
         guard scanner.skip(literal: ", \"completion_tokens\": ") else { return false }
-        fields.completionTokens = try readCount("data.token_usage.completion_tokens", rounding: false) ?? 0
+        fields.completionTokens = try readCount(orPlain: "data.token_usage.completion_tokens", rounding: false) ?? 0
         guard scanner.skip(literal: ", \"total_tokens\": ") else { return false }
-        if let total = try readCount("data.token_usage.total_tokens", rounding: false) {
+        if let total = try readCount(orPlain: "data.token_usage.total_tokens", rounding: false) {
             fields.totalTokens = total
             hasTotalTokens = true
         }
@@ -637,7 +640,7 @@ extension EnvelopeReader {
               scanner.skip(literal: ", \"service_name\": "), scanner.readPlainTextOrNull(into: &fields.service),
               scanner.skip(literal: ", \"request_timestamp\": "), scanner.readPlainTextOrNull(into: &requestTimestamp),
               scanner.skip(literal: ", \"response_time_ms\": ") else { return false }
-        if let latency = try readCount("data.response_time_ms", rounding: true) {
+        if let latency = try readCount(orPlain: "data.response_time_ms", rounding: true) {
             fields.latencyMilliseconds = latency
             hasLatency = true
         }
@@ -655,5 +658,16 @@ extension EnvelopeReader {
         guard scanner.skip(literal: "}") else { return false }
         scanner.skipWhitespace()
         return scanner.atEnd
+    }
+
+    /// Reads a count as ``readCount(_:rounding:)`` does, taking the path of
+    /// ``JSONScanner/readPlainDecimal(scale:)`` for a plain whole number within its range.
+    private mutating func readCount(orPlain field: StaticString, rounding: Bool) throws(ScanError) -> Int64? {
+        let start = scanner.position
+        if let value = scanner.readPlainDecimal(scale: 0) {
+            if value <= Int64(UInt32.max) { return value }
+            scanner.position = start
+        }
+        return try readCount(field, rounding: rounding)
     }
 }

@@ -143,6 +143,40 @@ final class DecoderEquivalenceTests: XCTestCase {
         }
     }
 
+    /// A plain decimal read on its short path has the value, exactness and end that the
+    /// general reading gives; text it declines leaves the position where it was.
+    func testPlainDecimalsReadAsTheGeneralReadingDoes() {
+        var random = SplitMix64(seed: 0xDEC1_4A15)
+        var numbers = ["0", "7", "2140", "0.039795", "0.1", "10.5", "0.0000001", "01", "1.", "-3", "1e5", "4294967296",
+                       "123456789012", "1234567890123", "123456789012.123456", "0.1234567", "5.000000", "9.9e-1"]
+        for _ in 0..<5_000 {
+            numbers.append(randomNumber(&random))
+        }
+        var taken = 0
+        for number in numbers {
+            for ending in ["", ",", "}", " ]", "e", ".", "5"] {
+                let text = Array((number + ending).utf8)
+                text.withUnsafeBufferPointer { bytes in
+                    for scale in [0, 6] {
+                        var plain = JSONScanner(bytes)
+                        var general = JSONScanner(bytes)
+                        let label = "\(number + ending) at scale \(scale)"
+                        guard let value = plain.readPlainDecimal(scale: scale) else {
+                            XCTAssertEqual(plain.position, 0, label)
+                            continue
+                        }
+                        taken += 1
+                        let expected = (try? general.readScaledNumber(scale: scale)) ?? nil
+                        XCTAssertEqual(value, expected?.value, label)
+                        XCTAssertEqual(expected?.exact, true, label)
+                        XCTAssertEqual(plain.position, general.position, label)
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(taken, 1_000)
+    }
+
     func testTimestampsParseAlike() {
         let times = [
             "2026-02-09T08:14:21.924582Z", "2026-02-09t08:14:21z", "2026-02-09 08:14:21", "2026-02-09T09:14:21.5+01:00",
