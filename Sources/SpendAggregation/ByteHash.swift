@@ -1,7 +1,7 @@
 /// A fast 64-bit hash of a byte string, used by the interners and the duplicate filter.
 ///
 /// It reads sixteen bytes per step and folds them into the state with one 64 x 64 to 128-bit
-/// multiply, whose two halves are combined by exclusive or; a last multiply-xorshift mix spreads
+/// multiply, whose two halves are combined by exclusive or. A last multiply-xorshift mix spreads
 /// the result over all bits. It is not cryptographic.
 ///
 /// A fold loses the state when one of its two factors is zero. The second factor is a word of
@@ -27,7 +27,7 @@ enum ByteHash {
     }
 
     /// The last 0 to 16 bytes from `index` as two words, with loads that stay inside `bytes`.
-    /// Loads may overlap bytes of the same block; for a given length every byte still lands
+    /// Loads may overlap bytes of the same block. For a given length every byte still lands
     /// in a fixed place, so different texts of one length give different words.
     @inline(__always)
     static func lastBlock(_ bytes: UnsafeRawBufferPointer, from index: Int) -> (UInt64, UInt64) {

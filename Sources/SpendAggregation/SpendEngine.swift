@@ -166,8 +166,8 @@ public final class SpendEngine {
             return
         }
         let idHash = withSpanBytes(fields.eventID, in: message) { ByteHash.hash($0) }
-        // The user table is the largest, and its slot read often misses the cache. Reading it
-        // before the duplicate filter's lets the two misses overlap; read after, it waited.
+        // The user table is the largest, and its slot read often misses the cache. Read before
+        // the duplicate filter's, the two misses overlap. Read after, it waited for the other.
         let userLookup = startPlainLookup(fields.user, in: message, dimension: .user)
         // Ids expire by arrival, measured on the engine clock, which never moves back.
         let arrivalSeconds = clockSeconds == Int64.min ? floorDivide(fields.timeMilliseconds, 1000) : clockSeconds

@@ -130,8 +130,8 @@ struct JSONScanner {
         return Self.span(from: start, to: end, escaped: false)
     }
 
-    /// Reads a string as ``readPlainString()`` does, or null, into `value` and returns true;
-    /// for anything else returns false and leaves the position.
+    /// Reads a string as ``readPlainString()`` does, or null, into `value` and returns true.
+    /// For anything else, returns false and leaves the position.
     mutating func readPlainTextOrNull(into value: inout TextSpan?) -> Bool {
         if let span = readPlainString() {
             value = span
@@ -229,8 +229,9 @@ struct JSONScanner {
         return current
     }
 
-    /// Sets the high bit of each byte of `words` that is a quote, a backslash, below 0x20 or
-    /// 0x80 and above, and of some bytes above those in the same lane; clears every other bit.
+    /// Returns `words` with the high bit set in each byte that is a quote, a backslash, below
+    /// 0x20 or 0x80 and above, and in some bytes above those in the same lane, and every other
+    /// bit clear.
     @inline(__always)
     private static func specialMarks(_ words: SIMD2<UInt64>) -> SIMD2<UInt64> {
         let ones = SIMD2<UInt64>(repeating: 0x0101_0101_0101_0101)
@@ -382,8 +383,8 @@ struct JSONScanner {
         throw .notJSON("unexpected character")
     }
 
-    /// Moves past `text` and returns true when the bytes at the position are `text`;
-    /// otherwise returns false and leaves the position.
+    /// Moves past `text` and returns true when the bytes at the position are `text`.
+    /// Otherwise returns false and leaves the position.
     ///
     /// Callers pass literals, so after inlining the comparison is of constant words. With a
     /// separator and a key, such as `, "model": `, one call replaces the reads of the comma,
@@ -490,7 +491,7 @@ struct JSONScanner {
     /// The caller must consume each value (read it or call ``skipValue()``) before asking again.
     mutating func nextKey(first: Bool) throws(ScanError) -> TextSpan? {
         // The separator, a plain key and the colon as producers write them, read without
-        // whitespace checks; anything else is read again from the start below.
+        // whitespace checks. Anything else is read again from the start below.
         let start = position
         if first || skip(literal: ", "), let key = readPlainString(), skip(literal: ": ") {
             return key

@@ -98,7 +98,8 @@ struct EnvelopeReader {
     var hasCost = false
     var hasLatency = false
     var hasTotalTokens = false
-    /// The event type, read only when the topic and the payload leave the kind of event open.
+    /// The span of the event type, whose text `finish` reads only when the topic and the
+    /// payload leave the kind of event open.
     var eventType: TextSpan?
     var dataLooksLikeOtherEvent = false
 

@@ -188,8 +188,8 @@ enum NumberText {
 
     /// Reads `YYYY-MM-DDTHH:MM:SS.ffffffZ`, the 27 bytes at `start` in the layout that
     /// producers write, with fixed offsets and without bounds checks per byte. Returns nil for
-    /// any other text, which ``timestampMilliseconds(_:start:count:)`` then reads in full;
-    /// for this layout both give the same result.
+    /// any other text, which ``timestampMilliseconds(_:start:count:)`` then reads in full.
+    /// For this layout both give the same result.
     @inline(__always)
     private static func producerTimestampMilliseconds(_ bytes: UnsafeBufferPointer<UInt8>, start: Int) -> Int64? {
         guard start >= 0, start + 27 <= bytes.count, let base = bytes.baseAddress else { return nil }
@@ -197,7 +197,7 @@ enum NumberText {
         guard text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"), text[10] == UInt8(ascii: "T"),
               text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":"), text[19] == UInt8(ascii: "."),
               text[26] == UInt8(ascii: "Z") else { return nil }
-        // Each digit's value is below 10; any other byte gives 10 or more once subtracted.
+        // A digit gives a value below 10 once "0" is subtracted, and any other byte 10 or more.
         var invalid = false
         func number(_ offset: Int, _ width: Int) -> Int {
             var value = 0

@@ -46,7 +46,7 @@ final class ByteHashTests: XCTestCase {
     }
 
     /// Texts of one length that differ in any byte hash differently, for every length a last
-    /// block can have; a lost byte would make some pair equal.
+    /// block can have. A lost byte would make some pair equal.
     func testEveryByteChangesTheHash() {
         for length in 1...40 {
             let base = (0..<length).map { UInt8(0x61 + $0 % 26) }

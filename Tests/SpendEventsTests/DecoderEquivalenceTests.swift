@@ -144,8 +144,8 @@ final class DecoderEquivalenceTests: XCTestCase {
     }
 
     /// A plain decimal read on its short path has the value, exactness and end that the
-    /// general reading gives; text it declines leaves the position where it was.
-    func testPlainDecimalsReadAsTheGeneralReadingDoes() {
+    /// general reading gives. Text it declines leaves the position where it was.
+    func testPlainDecimalsMatchGeneralReading() {
         var random = SplitMix64(seed: 0xDEC1_4A15)
         var numbers = ["0", "7", "2140", "0.039795", "0.1", "10.5", "0.0000001", "01", "1.", "-3", "1e5", "4294967296",
                        "123456789012", "1234567890123", "123456789012.123456", "0.1234567", "5.000000", "9.9e-1"]
