@@ -323,13 +323,14 @@ struct JSONScanner {
     /// Reads a number at the position written as digits, without a leading zero, then
     /// optionally a point and one to `scale` digits, and returns its value times 10^`scale`.
     /// For any other text (a sign, an exponent, more fraction digits, more than 12 digits
-    /// before the point) returns nil and leaves the position, for ``readScaledNumber(scale:)``.
+    /// before the point) or a `scale` above 6, returns nil and leaves the position, for
+    /// ``readScaledNumber(scale:)``.
     ///
     /// The counts and costs that producers write take this path, which keeps its place in a
     /// local index and has none of the general reading's cases.
     @inline(__always)
     mutating func readPlainDecimal(scale: Int) -> Int64? {
-        guard let base = bytes.baseAddress else { return nil }
+        guard scale >= 0, scale <= 6, let base = bytes.baseAddress else { return nil }
         let end = bytes.count
         var index = position
         var value: Int64 = 0
