@@ -175,6 +175,8 @@ public final class SpendEngine {
             counts.duplicates += 1
             return
         }
+        // The other lookups follow the duplicate check at once, before the clock moves, so
+        // their table reads can still overlap the filter's misses.
         let combination = internCombination(fields, in: message, userLookup: userLookup)
         let groupID = groups.id(of: combination.group)
 
