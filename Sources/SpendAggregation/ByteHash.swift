@@ -6,9 +6,9 @@
 ///
 /// A fold loses the state when one of its two factors is zero. The second factor is a word of
 /// the input XORed with ``blockKey``, whose bytes (B9 E5 E4 1C 6D 47 58 BF in memory order)
-/// appear in no valid UTF-8 text at any offset, so for the keys hashed here, all of them valid
-/// UTF-8, that factor is never zero. The first is a word XORed with the running state, zero
-/// with a chance of 2^-64 per block.
+/// appear in no valid UTF-8 text at any offset. The keys hashed here are all valid UTF-8, so
+/// that factor is never zero. The first is a word XORed with the running state, zero with a
+/// chance of 2^-64 per block.
 enum ByteHash {
     static let seed: UInt64 = 0x9E37_79B9_7F4A_7C15
     static let blockKey: UInt64 = 0xBF58_476D_1CE4_E5B9
@@ -55,7 +55,7 @@ enum ByteHash {
         UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
     }
 
-    /// The two halves of the full product of `left` and `right`, combined.
+    /// Returns the two halves of the full product of `left` and `right`, combined by exclusive or.
     @inline(__always)
     static func fold(_ left: UInt64, _ right: UInt64) -> UInt64 {
         let product = left.multipliedFullWidth(by: right)

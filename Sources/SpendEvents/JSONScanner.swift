@@ -45,7 +45,8 @@ struct JSONScanner {
         self.bytes = bytes
     }
 
-    /// A span of the bytes from `start` to `end`, which lie within the input, so fit 32 bits.
+    /// Returns the span of the bytes from `start` to `end`, which lie within the input and so
+    /// fit 32 bits.
     @inline(__always)
     private static func span(from start: Int, to end: Int, escaped: Bool) -> TextSpan {
         TextSpan(start: Int32(truncatingIfNeeded: start), count: Int32(truncatingIfNeeded: end - start), escaped: escaped)
@@ -114,7 +115,7 @@ struct JSONScanner {
         return try readStringFromSpecialByte(start: start)
     }
 
-    /// Reads a string that starts exactly at the position and holds no escapes, multi-byte
+    /// Reads a string that starts exactly at the position and contains no escapes, multi-byte
     /// characters or control characters, and returns its span. For any other text, returns nil
     /// and leaves the position, so the caller reads the value in full.
     ///
@@ -192,8 +193,8 @@ struct JSONScanner {
     /// Returns the position of the first quote, backslash, control character or byte of 0x80
     /// or above at or after `position`, or `bytes.count` when there is none.
     ///
-    /// It tests sixteen bytes per step as two 64-bit lanes, which compile to SSE2 or NEON
-    /// instructions, because strings are most of a message's bytes. In each lane,
+    /// It tests sixteen bytes per step as two 64-bit lanes, which compile to SSE2 instructions
+    /// on x86-64, because strings are most of a message's bytes. In each lane,
     /// (x - 0x01) & ~x sets the high bit of every byte that is zero in x. A borrow may also
     /// mark bytes above a real match, but never below one, so the lowest mark is exact.
     @inline(__always)
@@ -334,6 +335,7 @@ struct JSONScanner {
         let end = bytes.count
         var index = position
         var value: Int64 = 0
+
         while index < end, index - position <= 12 {
             let digit = base[index] &- UInt8(ascii: "0")
             if digit > 9 { break }
@@ -343,6 +345,7 @@ struct JSONScanner {
         let integerDigits = index - position
         guard integerDigits > 0, integerDigits <= 12, integerDigits == 1 || base[position] != UInt8(ascii: "0"),
               index < end else { return nil }
+
         var remainingScale = scale
         if base[index] == UInt8(ascii: ".") {
             index += 1
@@ -356,9 +359,11 @@ struct JSONScanner {
             }
             guard index > fractionStart, index < end else { return nil }
         }
+
         // At most 18 digits in all, so the value stays below 10^18.
         let next = base[index]
         guard next &- UInt8(ascii: "0") > 9, next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e") else { return nil }
+
         while remainingScale > 0 {
             value &*= 10
             remainingScale -= 1

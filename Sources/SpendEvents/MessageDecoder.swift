@@ -600,6 +600,7 @@ extension EnvelopeReader {
     }
 
     private mutating func readProducerFields() throws(ScanError) -> Bool {
+        // The envelope up to the payload.
         guard scanner.skip(literal: "{\"event_id\": "), let eventID = scanner.readPlainString(),
               scanner.skip(literal: ", \"event_type\": "), let eventType = scanner.readPlainString(),
               scanner.skip(literal: ", \"event_timestamp\": "), let timestamp = scanner.readPlainString(),
@@ -610,6 +611,8 @@ extension EnvelopeReader {
         self.eventType = eventType
         eventTimestamp = timestamp
         _ = try scanner.readNumber()
+
+        // The payload up to the token counts.
         guard scanner.skip(literal: ", \"correlation_id\": "), scanner.readPlainString() != nil,
               scanner.skip(literal: ", \"data_schema_uri\": null, \"data\": {\"correlation_id\": "),
               scanner.readPlainString() != nil,
@@ -627,6 +630,7 @@ extension EnvelopeReader {
             fields.cost = money
             hasCost = true
         }
+
         guard scanner.skip(literal: ", \"token_usage\": {\"prompt_tokens\": ") else { return false }
         fields.promptTokens = try readCount(orPlain: "data.token_usage.prompt_tokens", rounding: false) ?? 0
         guard scanner.skip(literal: ", \"completion_tokens\": ") else { return false }
@@ -636,6 +640,8 @@ extension EnvelopeReader {
             fields.totalTokens = total
             hasTotalTokens = true
         }
+
+        // Who called, when, how long it took and whether the cache answered.
         guard scanner.skip(literal: "}, \"user_id\": "), scanner.readPlainTextOrNull(into: &fields.user),
               scanner.skip(literal: ", \"organization_id\": "), scanner.readPlainTextOrNull(into: &fields.organization),
               scanner.skip(literal: ", \"service_name\": "), scanner.readPlainTextOrNull(into: &fields.service),
@@ -650,6 +656,8 @@ extension EnvelopeReader {
             guard scanner.skip(literal: ", \"cache_cost_savings_usd\": ") else { return false }
             fields.cacheSavings = try readMoney("data.cache_cost_savings_usd")
         }
+
+        // Both metadata objects and the end of the message.
         guard scanner.skip(literal: ", \"metadata\": ") else { return false }
         try readPayloadMetadata()
         guard scanner.skip(literal: "}, \"metadata\": ") else { return false }

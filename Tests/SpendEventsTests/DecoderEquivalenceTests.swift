@@ -32,12 +32,12 @@ final class DecoderEquivalenceTests: XCTestCase {
     /// The path for the producers' layout takes the messages written in it, so the tests above
     /// reach it, and its fields and faults are those of the general reading.
     func testProducerLayoutTakesProducerMessages() throws {
-        var taken = 0
+        var producerMessagesRead = 0
         for message in try seedMessages() {
             try message.withUnsafeBufferPointer { bytes in
                 var fast = EnvelopeReader(scanner: JSONScanner(bytes))
                 guard fast.readProducerLayout() else { return }
-                taken += 1
+                producerMessagesRead += 1
                 var general = EnvelopeReader(scanner: JSONScanner(bytes))
                 try general.read()
                 let fastResult = describe(fast.finish(isCostTopic: false, latestAllowedMilliseconds: wallClock))
@@ -46,7 +46,7 @@ final class DecoderEquivalenceTests: XCTestCase {
             }
         }
         // The cost-tracking fixtures without escapes and the synthetic events.
-        XCTAssertGreaterThanOrEqual(taken, 30)
+        XCTAssertGreaterThanOrEqual(producerMessagesRead, 30)
     }
 
     func testSizeLimitAndFutureLimitDecodeAlike() throws {
@@ -152,7 +152,7 @@ final class DecoderEquivalenceTests: XCTestCase {
         for _ in 0..<5_000 {
             numbers.append(randomNumber(&random))
         }
-        var taken = 0
+        var plainDecimalsRead = 0
         for number in numbers {
             for ending in ["", ",", "}", " ]", "e", ".", "5"] {
                 let text = Array((number + ending).utf8)
@@ -165,7 +165,7 @@ final class DecoderEquivalenceTests: XCTestCase {
                             XCTAssertEqual(plain.position, 0, label)
                             continue
                         }
-                        taken += 1
+                        plainDecimalsRead += 1
                         let expected = (try? general.readScaledNumber(scale: scale)) ?? nil
                         XCTAssertEqual(value, expected?.value, label)
                         XCTAssertEqual(expected?.exact, true, label)
@@ -174,7 +174,7 @@ final class DecoderEquivalenceTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThan(taken, 1_000)
+        XCTAssertGreaterThan(plainDecimalsRead, 1_000)
     }
 
     func testTimestampsParseAlike() {
