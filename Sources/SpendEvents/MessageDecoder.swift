@@ -641,7 +641,7 @@ extension EnvelopeReader {
             hasTotalTokens = true
         }
 
-        // Who called, when, how long it took and whether the cache answered.
+        // The caller, the request time, the latency and the cache fields.
         guard scanner.skip(literal: "}, \"user_id\": "), scanner.readPlainTextOrNull(into: &fields.user),
               scanner.skip(literal: ", \"organization_id\": "), scanner.readPlainTextOrNull(into: &fields.organization),
               scanner.skip(literal: ", \"service_name\": "), scanner.readPlainTextOrNull(into: &fields.service),
