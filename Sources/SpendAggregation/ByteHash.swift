@@ -26,7 +26,7 @@ enum ByteHash {
         return mix(fold(first ^ state, second ^ blockKey))
     }
 
-    /// The last 0 to 16 bytes from `index` as two words, with loads that stay inside `bytes`.
+    /// Returns the last 0 to 16 bytes from `index` as two words, with loads that stay inside `bytes`.
     /// Loads may overlap bytes of the same block. For a given length every byte still lands
     /// in a fixed place, so different texts of one length give different words.
     @inline(__always)

@@ -632,11 +632,11 @@ extension EnvelopeReader {
         }
 
         guard scanner.skip(literal: ", \"token_usage\": {\"prompt_tokens\": ") else { return false }
-        fields.promptTokens = try readCount(orPlain: "data.token_usage.prompt_tokens", rounding: false) ?? 0
+        fields.promptTokens = try readCountPlainFirst("data.token_usage.prompt_tokens", rounding: false) ?? 0
         guard scanner.skip(literal: ", \"completion_tokens\": ") else { return false }
-        fields.completionTokens = try readCount(orPlain: "data.token_usage.completion_tokens", rounding: false) ?? 0
+        fields.completionTokens = try readCountPlainFirst("data.token_usage.completion_tokens", rounding: false) ?? 0
         guard scanner.skip(literal: ", \"total_tokens\": ") else { return false }
-        if let total = try readCount(orPlain: "data.token_usage.total_tokens", rounding: false) {
+        if let total = try readCountPlainFirst("data.token_usage.total_tokens", rounding: false) {
             fields.totalTokens = total
             hasTotalTokens = true
         }
@@ -647,7 +647,7 @@ extension EnvelopeReader {
               scanner.skip(literal: ", \"service_name\": "), scanner.readPlainTextOrNull(into: &fields.service),
               scanner.skip(literal: ", \"request_timestamp\": "), scanner.readPlainTextOrNull(into: &requestTimestamp),
               scanner.skip(literal: ", \"response_time_ms\": ") else { return false }
-        if let latency = try readCount(orPlain: "data.response_time_ms", rounding: true) {
+        if let latency = try readCountPlainFirst("data.response_time_ms", rounding: true) {
             fields.latencyMilliseconds = latency
             hasLatency = true
         }
@@ -671,7 +671,7 @@ extension EnvelopeReader {
 
     /// Reads a count as ``readCount(_:rounding:)`` does, taking the path of
     /// ``JSONScanner/readPlainDecimal(scale:)`` for a plain whole number within its range.
-    private mutating func readCount(orPlain field: StaticString, rounding: Bool) throws(ScanError) -> Int64? {
+    private mutating func readCountPlainFirst(_ field: StaticString, rounding: Bool) throws(ScanError) -> Int64? {
         let start = scanner.position
         if let value = scanner.readPlainDecimal(scale: 0) {
             if value <= Int64(UInt32.max) { return value }
